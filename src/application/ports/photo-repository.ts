@@ -1,0 +1,28 @@
+import type { VersionConflictError } from '../../domain/errors.js';
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { Photo } from '../../domain/photo.js';
+import type { PhotoId } from '../../domain/photo-id.js';
+import type { Result } from '../../domain/result.js';
+
+/** One page of an owner's photos, newest first. `last` is set when more may follow. */
+export interface PhotoPage {
+  readonly items: readonly Photo[];
+  readonly last?: PhotoId;
+}
+
+/**
+ * Photo records, partitioned by owner. Writes are single-item and conditional
+ * on the version, so concurrent workers cannot overwrite each other.
+ */
+export interface PhotoRepository {
+  get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined>;
+  /**
+   * Stores `photo` if the stored version is `photo.version - 1` (or, for
+   * version 1, if there is no record yet); otherwise a VersionConflictError.
+   */
+  save(photo: Photo): Promise<Result<void, VersionConflictError>>;
+  /** Newest first, at most `limit`, starting after the photo `after` when given. */
+  listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage>;
+  /** Removes the record; a missing one is not an error. */
+  delete(ownerId: OwnerId, photoId: PhotoId): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import { ContentType } from '../../domain/content-type.js';
+import {
+  FileTooLargeError,
+  type InvalidInputError,
+  type PhotoNotFoundError,
+  UnsupportedMediaTypeError,
+  type UploadMissingError,
+} from '../../domain/errors.js';
+import type { Limits } from '../../domain/limits.js';
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { Photo } from '../../domain/photo.js';
+import { err, type Result } from '../../domain/result.js';
+import { StorageKeys } from '../../domain/storage-keys.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { AcceptUpload } from './accept-upload.js';
+import type { RegisterUpload } from './register-upload.js';
+
+export interface UploadPhotoInput {
+  readonly ownerId: OwnerId;
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+}
+
+export type UploadPhotoError =
+  | InvalidInputError
+  | UnsupportedMediaTypeError
+  | FileTooLargeError
+  | PhotoNotFoundError
+  | UploadMissingError;
+
+/**
+ * A small upload through the API itself: the type is sniffed from the bytes
+ * (the client's word is not asked), then it is registered, stored and accepted.
+ */
+export class UploadPhoto {
+  constructor(
+    private readonly register: RegisterUpload,
+    private readonly accept: AcceptUpload,
+    private readonly blobs: BlobStore,
+    private readonly limits: Limits,
+  ) {}
+
+  async execute(input: UploadPhotoInput): Promise<Result<Photo, UploadPhotoError>> {
+    const size = input.bytes.byteLength;
+    if (size > this.limits.maxDirectUploadBytes)
+      return err(new FileTooLargeError(size, this.limits.maxDirectUploadBytes));
+    const sniffed = ContentType.sniff(input.bytes);
+    if (sniffed.kind !== 'image') {
+      return err(
+        new UnsupportedMediaTypeError(`the file is ${sniffed.what}, not an accepted image`, sniffed.what),
+      );
+    }
+    const contentType = ContentType.of(sniffed.format);
+    const registered = await this.register.execute({
+      ownerId: input.ownerId,
+      filename: input.filename,
+      contentType,
+      size,
+    });
+    if (!registered.ok) return registered;
+    const { photo } = registered.value;
+    await this.blobs.put(StorageKeys.original(photo.ownerId, photo.id), input.bytes, { contentType });
+    return this.accept.execute({ ownerId: photo.ownerId, photoId: photo.id });
+  }
+}

@@ -1,0 +1,108 @@
+import { UnsupportedMediaTypeError } from './errors.js';
+import { err, ok, type Result } from './result.js';
+
+/** The image formats Pixport accepts as originals. */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff';
+
+/** A media type Pixport accepts, as it appears on the wire. */
+export type ContentType = `image/${ImageFormat}`;
+
+const MEDIA_TYPES: Record<ImageFormat, ContentType> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  tiff: 'image/tiff',
+};
+
+const FORMAT_OF: Record<string, ImageFormat> = {
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/pjpeg': 'jpeg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+  'image/tiff': 'tiff',
+};
+
+const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0): boolean =>
+  bytes.length >= at + prefix.length && prefix.every((b, i) => bytes[at + i] === b);
+
+const ascii = (bytes: Uint8Array, from: number, to: number): string =>
+  String.fromCharCode(...bytes.subarray(from, Math.min(to, bytes.length)));
+
+/** The ISO-BMFF brands of an `ftyp` box: the major brand and the compatible ones. */
+const ftypBrands = (bytes: Uint8Array): string[] | undefined => {
+  if (bytes.length < 16 || ascii(bytes, 4, 8) !== 'ftyp') return undefined;
+  const boxSize =
+    (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
+  const end = Math.min(bytes.length, Math.max(16, boxSize));
+  const brands = [ascii(bytes, 8, 12)];
+  for (let i = 16; i + 4 <= end; i += 4) brands.push(ascii(bytes, i, i + 4));
+  return brands;
+};
+
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+
+/** What the magic bytes say: an accepted format, or a name for what was found instead. */
+export type Sniffed =
+  | { readonly kind: 'image'; readonly format: ImageFormat }
+  | { readonly kind: 'other'; readonly what: string };
+
+export const ContentType = {
+  accepted: Object.values(MEDIA_TYPES),
+
+  of(format: ImageFormat): ContentType {
+    return MEDIA_TYPES[format];
+  },
+
+  /**
+   * The client's declared type, checked against the accepted list. Only a
+   * first filter: the stored type is always the sniffed one.
+   */
+  parseDeclared(value: string): Result<ContentType, UnsupportedMediaTypeError> {
+    const base = value.split(';')[0]?.trim().toLowerCase() ?? '';
+    const format = FORMAT_OF[base];
+    if (!format) {
+      return err(
+        new UnsupportedMediaTypeError(
+          `${base || 'an empty type'} is not an accepted image type; send one of ${Object.values(MEDIA_TYPES).join(', ')}`,
+          base,
+        ),
+      );
+    }
+    return ok(MEDIA_TYPES[format]);
+  },
+
+  /** Reads the format from magic bytes; never from a name or a header. 32 bytes are enough. */
+  sniff(bytes: Uint8Array): Sniffed {
+    if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', format: 'jpeg' };
+    if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      return { kind: 'image', format: 'png' };
+    if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a')
+      return { kind: 'image', format: 'gif' };
+    if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP')
+      return { kind: 'image', format: 'webp' };
+    if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+      return { kind: 'image', format: 'tiff' };
+    }
+    const brands = ftypBrands(bytes);
+    if (brands) {
+      if (brands[0] === 'avif' || brands[0] === 'avis') return { kind: 'image', format: 'avif' };
+      if (brands.some((b) => HEIF_BRANDS.has(b))) return { kind: 'other', what: 'HEIC/HEIF' };
+      if (brands.includes('avif')) return { kind: 'image', format: 'avif' };
+      return { kind: 'other', what: 'an ISO media file' };
+    }
+    if (bytes.length === 0) return { kind: 'other', what: 'an empty file' };
+    const head = ascii(bytes, 0, 256).trimStart().toLowerCase();
+    if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg')))
+      return { kind: 'other', what: 'SVG' };
+    if (head.startsWith('<!doctype html') || head.startsWith('<html')) return { kind: 'other', what: 'HTML' };
+    if (startsWith(bytes, [0x4d, 0x5a])) return { kind: 'other', what: 'a Windows executable' };
+    if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return { kind: 'other', what: 'an ELF executable' };
+    if (ascii(bytes, 0, 5) === '%PDF-') return { kind: 'other', what: 'PDF' };
+    return { kind: 'other', what: 'an unrecognised format' };
+  },
+};

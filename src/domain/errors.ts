@@ -1,0 +1,109 @@
+import { DomainError } from './domain-error.js';
+
+/** Input that breaks a rule; `field` names the offending field when there is one. */
+export class InvalidInputError extends DomainError {
+  readonly code = 'invalid-input';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A declared or sniffed type that is not an image we accept (SVG, HTML, HEIC, executables ...). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'unsupported-media-type';
+  constructor(
+    message: string,
+    readonly mediaType?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** More bytes than a limit allows, declared or actual. */
+export class FileTooLargeError extends DomainError {
+  readonly code = 'file-too-large';
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${size} bytes is over the limit of ${limit} bytes`);
+  }
+}
+
+/** An image whose header declares more pixels than the limit; found before any pixel is decoded. */
+export class ImageTooLargeError extends DomainError {
+  readonly code = 'image-too-large';
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(`${width}x${height} is ${width * height} pixels, over the limit of ${maxPixels}`);
+  }
+}
+
+/** Bytes that claim to be an image format we support but cannot be decoded. */
+export class CorruptImageError extends DomainError {
+  readonly code = 'corrupt-image';
+}
+
+/** Bytes that are not one of the accepted image formats (by magic bytes). */
+export class UnsupportedImageError extends DomainError {
+  readonly code = 'unsupported-format';
+}
+
+/** No such photo for this owner (another owner's photo is reported the same way). */
+export class PhotoNotFoundError extends DomainError {
+  readonly code = 'photo-not-found';
+  constructor(readonly photoId: string) {
+    super(`photo ${photoId} was not found`);
+  }
+}
+
+/** The photo exists but its renditions are not made yet. */
+export class PhotoNotReadyError extends DomainError {
+  readonly code = 'photo-not-ready';
+  constructor(
+    readonly photoId: string,
+    readonly status: string,
+  ) {
+    super(`photo ${photoId} is ${status}, not ready`);
+  }
+}
+
+/** The original's bytes have not landed in storage (yet). */
+export class UploadMissingError extends DomainError {
+  readonly code = 'upload-missing';
+  constructor(readonly photoId: string) {
+    super(`the original of photo ${photoId} has not been uploaded`);
+  }
+}
+
+/** A gallery cursor that was altered, is malformed, or belongs to another owner. */
+export class InvalidCursorError extends DomainError {
+  readonly code = 'invalid-cursor';
+}
+
+/** Someone else saved the record since it was read (optimistic version check). */
+export class VersionConflictError extends DomainError {
+  readonly code = 'version-conflict';
+  constructor(
+    readonly photoId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`photo ${photoId} changed since version ${expectedVersion}`);
+  }
+}
+
+/** A storage key that Pixport did not build. */
+export class InvalidKeyError extends DomainError {
+  readonly code = 'invalid-key';
+}
+
+/** A state change the photo lifecycle does not allow (a bug in the caller, not user input). */
+export class PhotoTransitionError extends DomainError {
+  readonly code = 'invalid-transition';
+}

@@ -1,0 +1,17 @@
+import { MiB } from './byte-size.js';
+
+/** Size limits on originals. All are configurable; these are the defaults. */
+export interface Limits {
+  /** Largest original accepted through a signed upload. */
+  readonly maxOriginalBytes: number;
+  /** Largest width x height decoded; checked from the header before any pixel is decoded. */
+  readonly maxPixels: number;
+  /** Largest original accepted through the API itself (POST /photos), well under Lambda's 6 MB payload cap. */
+  readonly maxDirectUploadBytes: number;
+}
+
+export const defaultLimits: Limits = {
+  maxOriginalBytes: 50 * MiB,
+  maxPixels: 50_000_000,
+  maxDirectUploadBytes: 4 * MiB,
+};

@@ -1,0 +1,123 @@
+import type { ContentType } from './content-type.js';
+import { PhotoTransitionError } from './errors.js';
+import type { OwnerId } from './owner-id.js';
+import type { PhotoId } from './photo-id.js';
+import type { RenditionFormat } from './presets.js';
+
+/** Where a photo is in its life: `pending -> processing -> ready | failed`. */
+export type PhotoStatus = 'pending' | 'processing' | 'ready' | 'failed';
+
+/** Why a photo failed, for people (message) and programs (stable code). */
+export interface PhotoFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One stored rendition of a photo. */
+export interface Rendition {
+  readonly preset: string;
+  readonly width: number;
+  readonly height: number;
+  readonly format: RenditionFormat;
+  readonly bytes: number;
+  readonly key: string;
+}
+
+/**
+ * A photo's record. Immutable: every change goes through a transition below,
+ * which returns a new record with `version` one higher, so that repositories
+ * can save with an optimistic version check.
+ */
+export interface Photo {
+  readonly id: PhotoId;
+  readonly ownerId: OwnerId;
+  /** Display only; never part of a key or a path. */
+  readonly filename: string;
+  /** Declared while pending, sniffed from magic bytes once the original has landed. */
+  readonly contentType: ContentType;
+  readonly size: number;
+  /** Display size, after EXIF orientation. */
+  readonly width?: number;
+  readonly height?: number;
+  readonly status: PhotoStatus;
+  readonly failure?: PhotoFailure;
+  readonly renditions: readonly Rendition[];
+  /** ThumbHash of the smallest rendition, base64. */
+  readonly placeholder?: string;
+  /** SHA-256 of the original, hex. */
+  readonly checksum?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+const change = (photo: Photo, now: Date, patch: Partial<Photo>): Photo => ({
+  ...photo,
+  ...patch,
+  updatedAt: now.toISOString(),
+  version: photo.version + 1,
+});
+
+const refuse = (photo: Photo, to: PhotoStatus): never => {
+  throw new PhotoTransitionError(`photo ${photo.id} cannot go from ${photo.status} to ${to}`);
+};
+
+export const Photo = {
+  /** A new record for an upload that has been registered but has not landed. */
+  register(input: {
+    id: PhotoId;
+    ownerId: OwnerId;
+    filename: string;
+    contentType: ContentType;
+    size: number;
+    now: Date;
+  }): Photo {
+    const at = input.now.toISOString();
+    return {
+      id: input.id,
+      ownerId: input.ownerId,
+      filename: input.filename,
+      contentType: input.contentType,
+      size: input.size,
+      status: 'pending',
+      renditions: [],
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+  },
+
+  /** The original has landed with this many bytes; thumbnails are queued. */
+  startProcessing(photo: Photo, size: number, now: Date): Photo {
+    if (photo.status !== 'pending') return refuse(photo, 'processing');
+    return change(photo, now, { status: 'processing', size });
+  },
+
+  /** Every rendition is stored. */
+  markReady(
+    photo: Photo,
+    result: {
+      contentType: ContentType;
+      width: number;
+      height: number;
+      renditions: readonly Rendition[];
+      placeholder?: string;
+      checksum?: string;
+    },
+    now: Date,
+  ): Photo {
+    if (photo.status !== 'processing' && photo.status !== 'pending') return refuse(photo, 'ready');
+    return change(photo, now, { status: 'ready', ...result });
+  },
+
+  /** A permanent problem: the photo will never be ready, and says why. */
+  markFailed(
+    photo: Photo,
+    failure: PhotoFailure,
+    now: Date,
+    known?: Partial<Pick<Photo, 'contentType' | 'width' | 'height'>>,
+  ): Photo {
+    if (photo.status === 'ready' || photo.status === 'failed') return refuse(photo, 'failed');
+    return change(photo, now, { status: 'failed', failure, ...known });
+  },
+};

@@ -1,0 +1,61 @@
+import { InvalidKeyError } from './errors.js';
+import { OwnerId } from './owner-id.js';
+import { PhotoId } from './photo-id.js';
+import type { RenditionFormat } from './presets.js';
+import { RenditionSettings } from './presets.js';
+import { err, ok, type Result } from './result.js';
+
+/** What a storage key names. Keys are built from ids only, never from user input. */
+export type ParsedKey =
+  | { readonly kind: 'original'; readonly ownerId: OwnerId; readonly photoId: PhotoId }
+  | {
+      readonly kind: 'rendition';
+      readonly ownerId: OwnerId;
+      readonly photoId: PhotoId;
+      readonly preset: string;
+      readonly format: RenditionFormat;
+    };
+
+const EXTENSIONS: Record<string, RenditionFormat> = { webp: 'webp', avif: 'avif', jpg: 'jpeg' };
+const PRESET = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * Deterministic storage keys: a re-run of a job overwrites, never duplicates.
+ *
+ * @example StorageKeys.original(owner, id) // 'originals/alice/0190...'
+ */
+export const StorageKeys = {
+  originalsPrefix: 'originals/',
+  renditionsPrefix: 'renditions/',
+
+  original(ownerId: OwnerId, photoId: PhotoId): string {
+    return `originals/${ownerId}/${photoId}`;
+  },
+
+  rendition(ownerId: OwnerId, photoId: PhotoId, preset: string, format: RenditionFormat): string {
+    return `renditions/${ownerId}/${photoId}/${preset}.${RenditionSettings.extension(format)}`;
+  },
+
+  /** The exact inverse of the builders; anything else is not ours and is rejected. */
+  parse(key: string): Result<ParsedKey, InvalidKeyError> {
+    const parts = key.split('/');
+    const notOurs = () =>
+      err(new InvalidKeyError(`${JSON.stringify(key.slice(0, 200))} is not a Pixport key`));
+    const owner = OwnerId.parse(parts[1]);
+    const photo = PhotoId.parse(parts[2]);
+    if (!owner.ok || !photo.ok) return notOurs();
+    if (parts[0] === 'originals' && parts.length === 3) {
+      return ok({ kind: 'original', ownerId: owner.value, photoId: photo.value });
+    }
+    if (parts[0] === 'renditions' && parts.length === 4) {
+      const file = parts[3] ?? '';
+      const dot = file.lastIndexOf('.');
+      const preset = file.slice(0, dot);
+      const format = EXTENSIONS[file.slice(dot + 1)];
+      if (dot > 0 && PRESET.test(preset) && format) {
+        return ok({ kind: 'rendition', ownerId: owner.value, photoId: photo.value, preset, format });
+      }
+    }
+    return notOurs();
+  },
+};
