@@ -107,3 +107,8 @@ export class InvalidKeyError extends DomainError {
 export class PhotoTransitionError extends DomainError {
   readonly code = 'invalid-transition';
 }
+
+/** A signed URL whose signature does not match, or that has expired. */
+export class InvalidSignatureError extends DomainError {
+  readonly code = 'invalid-signature';
+}

@@ -1,0 +1,159 @@
+import type { Clock } from '../../application/ports/clock.js';
+import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+import { InvalidSignatureError } from '../../domain/errors.js';
+import { err, ok, type Result } from '../../domain/result.js';
+
+export interface HmacUrlSignerConfig {
+  /** At least 32 bytes of secret; the same secret must sign and verify. */
+  readonly secret: string;
+  /** Where the app serves its `/files` routes: `/files` or an absolute URL. */
+  readonly baseUrl: string;
+  /** Lifetime of GET URLs (default 900 s). */
+  readonly getTtlSeconds?: number;
+  /** Lifetime of upload targets (default 900 s). */
+  readonly uploadTtlSeconds?: number;
+}
+
+/** What a valid signature allows. */
+export type SignedGrant =
+  | {
+      readonly method: 'GET';
+      readonly key: string;
+      readonly downloadName?: string;
+      readonly contentType?: string;
+    }
+  | { readonly method: 'PUT'; readonly key: string; readonly contentType: string; readonly size: number };
+
+const encoder = new TextEncoder();
+
+const toBase64Url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> | undefined => {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+};
+
+/** `originals/a b/x` -> `originals/a%20b/x`: each segment encoded, slashes kept. */
+export const encodeKeyPath = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
+
+/**
+ * Signs URLs for the app's own `/files` routes with HMAC-SHA256 on Web Crypto,
+ * so it runs unchanged in Node, workerd and a browser. The signature covers
+ * the method, the key, the expiry and every parameter the route enforces
+ * (content type and exact size of an upload, download name of a read);
+ * verification uses `crypto.subtle.verify`, which compares in constant time.
+ *
+ * @example
+ * const signer = new HmacUrlSigner({ secret, baseUrl: '/files' }, clock);
+ * const url = await signer.signGet('renditions/alice/0190.../thumb.webp');
+ * // '/files/renditions/alice/0190.../thumb.webp?exp=1767225600&sig=...'
+ */
+export class HmacUrlSigner implements UrlSigner {
+  private readonly key: Promise<CryptoKey>;
+  private readonly getTtl: number;
+  private readonly uploadTtl: number;
+
+  constructor(
+    private readonly config: HmacUrlSignerConfig,
+    private readonly clock: Clock,
+  ) {
+    if (encoder.encode(config.secret).byteLength < 32)
+      throw new Error('the URL signing secret must be at least 32 bytes');
+    this.key = crypto.subtle.importKey(
+      'raw',
+      encoder.encode(config.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    this.getTtl = config.getTtlSeconds ?? 900;
+    this.uploadTtl = config.uploadTtlSeconds ?? 900;
+  }
+
+  async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+    const exp = this.expiry(this.getTtl);
+    const params = new URLSearchParams({ exp: String(exp) });
+    if (options.downloadName !== undefined) params.set('dn', options.downloadName);
+    if (options.contentType !== undefined) params.set('ct', options.contentType);
+    params.set(
+      'sig',
+      await this.sign(['GET', key, exp, options.downloadName ?? '', options.contentType ?? '']),
+    );
+    return `${this.url(key)}?${params}`;
+  }
+
+  async signUpload(key: string, options: { contentType: string; size: number }): Promise<UploadTarget> {
+    const exp = this.expiry(this.uploadTtl);
+    const params = new URLSearchParams({
+      exp: String(exp),
+      ct: options.contentType,
+      len: String(options.size),
+    });
+    params.set('sig', await this.sign(['PUT', key, exp, options.contentType, options.size]));
+    return {
+      method: 'PUT',
+      url: `${this.url(key)}?${params}`,
+      headers: { 'Content-Type': options.contentType },
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Checks a request on a signed URL: `key` is the decoded path after the base,
+   * `params` its query. Returns what the signature grants, or why not.
+   */
+  async verify(
+    method: 'GET' | 'PUT',
+    key: string,
+    params: URLSearchParams,
+  ): Promise<Result<SignedGrant, InvalidSignatureError>> {
+    const exp = Number(params.get('exp'));
+    const sig = fromBase64Url(params.get('sig') ?? '');
+    if (!Number.isSafeInteger(exp) || !sig) return err(new InvalidSignatureError('the URL is not signed'));
+    if (exp * 1000 <= this.clock.now().getTime())
+      return err(new InvalidSignatureError('the signed URL has expired'));
+    const ct = params.get('ct') ?? '';
+    let grant: SignedGrant;
+    let fields: (string | number)[];
+    if (method === 'GET') {
+      const dn = params.get('dn') ?? '';
+      fields = ['GET', key, exp, dn, ct];
+      grant = { method, key, ...(dn ? { downloadName: dn } : {}), ...(ct ? { contentType: ct } : {}) };
+    } else {
+      const size = Number(params.get('len'));
+      if (!Number.isSafeInteger(size) || size < 0 || !ct)
+        return err(new InvalidSignatureError('the upload URL is incomplete'));
+      fields = ['PUT', key, exp, ct, size];
+      grant = { method, key, contentType: ct, size };
+    }
+    const valid = await crypto.subtle.verify('HMAC', await this.key, sig, this.payload(fields));
+    return valid ? ok(grant) : err(new InvalidSignatureError('the signature does not match'));
+  }
+
+  private expiry(ttlSeconds: number): number {
+    return Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
+  }
+
+  private url(key: string): string {
+    return `${this.config.baseUrl.replace(/\/+$/, '')}/${encodeKeyPath(key)}`;
+  }
+
+  // JSON keeps field boundaries unambiguous: no two field lists sign alike.
+  private payload(fields: readonly (string | number)[]): Uint8Array<ArrayBuffer> {
+    return encoder.encode(JSON.stringify(fields));
+  }
+
+  private async sign(fields: readonly (string | number)[]): Promise<string> {
+    return toBase64Url(
+      new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, this.payload(fields))),
+    );
+  }
+}

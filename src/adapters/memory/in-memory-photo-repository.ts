@@ -1,0 +1,46 @@
+import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { Photo } from '../../domain/photo.js';
+import type { PhotoId } from '../../domain/photo-id.js';
+import { err, ok, type Result } from '../../domain/result.js';
+
+/**
+ * A working PhotoRepository in a Map, with the same semantics as the table
+ * adapters: owner partitions, version-checked writes, newest-first pages.
+ */
+export class InMemoryPhotoRepository implements PhotoRepository {
+  private readonly owners = new Map<OwnerId, Map<PhotoId, Photo>>();
+
+  async get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    return this.owners.get(ownerId)?.get(photoId);
+  }
+
+  async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
+    let photos = this.owners.get(photo.ownerId);
+    const stored = photos?.get(photo.id);
+    const expected = photo.version - 1;
+    if ((stored?.version ?? 0) !== expected) return err(new VersionConflictError(photo.id, expected));
+    if (!photos) {
+      photos = new Map();
+      this.owners.set(photo.ownerId, photos);
+    }
+    photos.set(photo.id, structuredClone(photo));
+    return ok(undefined);
+  }
+
+  async listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage> {
+    const { after } = options;
+    // Ids are UUIDv7: their string order is their time order.
+    const newestFirst = [...(this.owners.get(ownerId)?.values() ?? [])]
+      .filter((p) => after === undefined || p.id < after)
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    const items = newestFirst.slice(0, options.limit);
+    const last = newestFirst.length > options.limit ? items.at(-1)?.id : undefined;
+    return last ? { items, last } : { items };
+  }
+
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
+    this.owners.get(ownerId)?.delete(photoId);
+  }
+}

@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
+import type { BlobStore } from '../../application/ports/blob-store.js';
+import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import { InvalidSignatureError } from '../../domain/errors.js';
+import { StorageKeys } from '../../domain/storage-keys.js';
+import { EdgeError } from './errors.js';
+import { readBounded } from './read-body.js';
+
+export interface FilesRoutesDeps {
+  readonly signer: HmacUrlSigner;
+  readonly blobs: BlobStore;
+  readonly acceptUpload: AcceptUpload;
+}
+
+const decodeKey = (path: string): string => {
+  try {
+    return path.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new InvalidSignatureError('the signed path is malformed');
+  }
+};
+
+const contentDisposition = (name: string): string =>
+  `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/**
+ * The `/files/*` routes that back the HMAC UrlSigner: the signature is the
+ * authorisation, so these routes take no identity. GET serves an object; PUT
+ * is the upload target of a signed upload.
+ */
+export function filesRoutes(deps: FilesRoutesDeps): Hono {
+  const app = new Hono();
+
+  app.get('/*', async (c) => {
+    const key = decodeKey(c.req.path.replace(/^.*?\/files\//, ''));
+    const grant = await deps.signer.verify('GET', key, new URL(c.req.url).searchParams);
+    if (!grant.ok) throw grant.error;
+    const object = await deps.blobs.get(key);
+    if (!object) throw new EdgeError(404, 'file-not-found', 'the file does not exist (any more)');
+    const isRendition = key.startsWith(StorageKeys.renditionsPrefix);
+    const headers: Record<string, string> = {
+      'Content-Type':
+        grant.value.method === 'GET' && grant.value.contentType
+          ? grant.value.contentType
+          : (object.contentType ?? 'application/octet-stream'),
+      'Content-Length': String(object.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      // The URL expires, but the bytes behind a key never change: renditions may be cached for good.
+      'Cache-Control': isRendition ? 'private, max-age=31536000, immutable' : 'private, max-age=86400',
+    };
+    if (grant.value.method === 'GET' && grant.value.downloadName) {
+      headers['Content-Disposition'] = contentDisposition(grant.value.downloadName);
+    }
+    return new Response(object.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+  });
+
+  app.put('/*', async (c) => {
+    const key = decodeKey(c.req.path.replace(/^.*?\/files\//, ''));
+    const grant = await deps.signer.verify('PUT', key, new URL(c.req.url).searchParams);
+    if (!grant.ok) throw grant.error;
+    if (grant.value.method !== 'PUT') throw new InvalidSignatureError('not an upload URL');
+    const parsed = StorageKeys.parse(key);
+    if (!parsed.ok || parsed.value.kind !== 'original') throw new InvalidSignatureError('not an upload URL');
+    const sent = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (sent !== grant.value.contentType) {
+      throw new EdgeError(
+        415,
+        'content-type-mismatch',
+        `this upload must be sent as ${grant.value.contentType}`,
+        'Content-Type',
+      );
+    }
+    // Everything is checked before anything is stored.
+    const bytes = await readBounded(c.req.raw, grant.value.size);
+    if (bytes.byteLength !== grant.value.size) {
+      throw new EdgeError(
+        400,
+        'size-mismatch',
+        `expected exactly ${grant.value.size} bytes, got ${bytes.byteLength}`,
+        'Content-Length',
+      );
+    }
+    await deps.blobs.put(key, bytes, { contentType: grant.value.contentType });
+    const accepted = await deps.acceptUpload.execute({
+      ownerId: parsed.value.ownerId,
+      photoId: parsed.value.photoId,
+    });
+    // An upload for a photo deleted meanwhile: drop the bytes so nothing is orphaned.
+    if (!accepted.ok) {
+      await deps.blobs.deleteMany([key]);
+      throw accepted.error;
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { OwnerId } from '../../domain/owner-id.js';
+import { UnauthorizedError } from './errors.js';
+
+/**
+ * Works out whose request this is. The owner is whatever identity resolves;
+ * a resolver throws UnauthorizedError when there is no valid identity.
+ */
+export type IdentityResolver = (c: Context) => Promise<OwnerId>;
+
+const ownerFrom = (subject: unknown): OwnerId => {
+  const owner = OwnerId.parse(subject);
+  if (!owner.ok) throw new UnauthorizedError('the token subject is not a usable owner id');
+  return owner.value;
+};
+
+/**
+ * Dev mode, for the dev server: the owner is the `X-Owner-Id` header when
+ * present, so a frontend developer can act as several users, else `dev`.
+ */
+export function devIdentity(defaultOwner = 'dev'): IdentityResolver {
+  return async (c) => {
+    const header = c.req.header('x-owner-id');
+    if (header === undefined || header === '') return defaultOwner as OwnerId;
+    const owner = OwnerId.parse(header);
+    if (!owner.ok) throw new UnauthorizedError(`X-Owner-Id: ${owner.error.message}`);
+    return owner.value;
+  };
+}
+
+export interface JwtIdentityConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Where the issuer publishes its keys. */
+  readonly jwksUrl?: string;
+  /** Keys given directly (tests sign with a local key pair). */
+  readonly jwks?: JSONWebKeySet;
+}
+
+/**
+ * JWT mode: a bearer token verified against the issuer's JWKS, issuer and
+ * audience; the owner is its `sub`. `X-Owner-Id` is ignored. Uses jose,
+ * which runs on Node and Workers alike.
+ */
+export function jwtIdentity(config: JwtIdentityConfig): IdentityResolver {
+  const keys = config.jwks
+    ? createLocalJWKSet(config.jwks)
+    : config.jwksUrl
+      ? createRemoteJWKSet(new URL(config.jwksUrl))
+      : undefined;
+  if (!keys) throw new Error('jwt identity needs jwksUrl or jwks');
+  return async (c) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new UnauthorizedError();
+    try {
+      const { payload } = await jwtVerify(match[1], keys, {
+        issuer: config.issuer,
+        audience: config.audience,
+      });
+      return ownerFrom(payload.sub);
+    } catch (error) {
+      if (error instanceof UnauthorizedError) throw error;
+      throw new UnauthorizedError('the bearer token is invalid or expired');
+    }
+  };
+}
+
+interface ApiGatewayEnv {
+  event?: { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
+}
+
+/**
+ * Behind API Gateway's JWT authorizer, which has verified the token already:
+ * the owner is the `sub` claim the request context carries.
+ */
+export function apiGatewayIdentity(): IdentityResolver {
+  return async (c) => {
+    const claims = (c.env as ApiGatewayEnv | undefined)?.event?.requestContext?.authorizer?.jwt?.claims;
+    if (!claims || claims.sub === undefined)
+      throw new UnauthorizedError('the request carries no verified identity');
+    return ownerFrom(claims.sub);
+  };
+}

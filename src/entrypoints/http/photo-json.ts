@@ -1,0 +1,32 @@
+import type { SignedPhoto } from '../../application/photo-urls.js';
+import type { PhotoJson } from './schemas.js';
+
+/** A photo as the API shows it: no keys, no owner, no version; signed URLs once ready. */
+export function toPhotoJson({ photo, urls }: SignedPhoto): PhotoJson {
+  const json: PhotoJson = {
+    id: photo.id,
+    filename: photo.filename,
+    contentType: photo.contentType,
+    size: photo.size,
+    status: photo.status,
+    createdAt: photo.createdAt,
+    updatedAt: photo.updatedAt,
+  };
+  if (photo.width !== undefined && photo.height !== undefined) {
+    json.width = photo.width;
+    json.height = photo.height;
+  }
+  if (photo.failure) json.failure = { code: photo.failure.code, message: photo.failure.message };
+  if (photo.status === 'ready') {
+    if (photo.placeholder) json.placeholder = photo.placeholder;
+    json.renditions = photo.renditions.map((r) => ({
+      preset: r.preset,
+      width: r.width,
+      height: r.height,
+      format: r.format,
+      size: r.bytes,
+    }));
+    if (urls.original) json.urls = { original: urls.original, thumbnails: { ...urls.renditions } };
+  }
+  return json;
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../../application/use-cases/list-gallery.js';
+
+/**
+ * The wire contract, as zod schemas: requests are validated with them and the
+ * OpenAPI document is generated from them, so the two cannot drift apart.
+ */
+
+export const RegisterUploadBody = z.strictObject({
+  filename: z.string().min(1).max(255).describe('Display name of the file; never used in a storage key.'),
+  contentType: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe('Declared media type: image/jpeg, png, webp, gif, avif or tiff.'),
+  size: z
+    .int()
+    .min(1)
+    .describe('Exact size of the file in bytes; the upload target accepts exactly this many.'),
+});
+
+export const ListPhotosQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .describe(`Photos per page, 1-${MAX_PAGE_SIZE}; 24 when absent.`),
+  cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page.'),
+});
+
+export const PhotoIdParam = z.object({ id: z.string().describe('A photo id (UUIDv7).') });
+
+export const Rendition = z.object({
+  preset: z.string(),
+  width: z.int(),
+  height: z.int(),
+  format: z.enum(['webp', 'avif', 'jpeg']),
+  size: z.int().describe('Bytes.'),
+});
+
+export const PhotoJson = z.object({
+  id: z.string(),
+  filename: z.string(),
+  contentType: z.string().describe('Sniffed from the bytes once they have landed; the declared type before.'),
+  size: z.int(),
+  status: z.enum(['pending', 'processing', 'ready', 'failed']),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  width: z.int().optional().describe('Display width, after EXIF orientation.'),
+  height: z.int().optional().describe('Display height, after EXIF orientation.'),
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  placeholder: z.string().optional().describe('ThumbHash of the smallest rendition, base64.'),
+  renditions: z.array(Rendition).optional(),
+  urls: z
+    .object({
+      original: z.string(),
+      thumbnails: z.record(z.string(), z.string()).describe('Signed URL per preset.'),
+    })
+    .optional()
+    .describe('Signed, short-lived URLs; present when ready.'),
+});
+
+export const UploadTargetJson = z.object({
+  method: z.enum(['PUT', 'POST']),
+  url: z.string().describe('Absolute, or relative to the API origin.'),
+  headers: z.record(z.string(), z.string()).optional().describe('Send these headers with a PUT.'),
+  fields: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Send these form fields before the file with a POST.'),
+  expiresAt: z.iso.datetime(),
+});
+
+export const RegisterUploadResponse = z.object({ photo: PhotoJson, upload: UploadTargetJson });
+export const UploadPhotoResponse = z.object({ photo: PhotoJson });
+export const PhotoPageJson = z.object({
+  items: z.array(PhotoJson),
+  nextCursor: z.string().optional().describe('Absent on the last page.'),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string().describe('Stable machine-readable code.'),
+  field: z.string().optional().describe('The offending input field, when there is one.'),
+  requestId: z.string().optional(),
+});
+
+export type PhotoJson = z.infer<typeof PhotoJson>;

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { PhotoRepository } from '../../src/application/ports/photo-repository.js';
+import { VersionConflictError } from '../../src/domain/errors.js';
+import { Photo } from '../../src/domain/photo.js';
+import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
+
+/** The PhotoRepository contract: memory, DynamoDB and D1 adapters must all pass it. */
+export function photoRepositoryContract(name: string, make: () => PhotoRepository | Promise<PhotoRepository>): void {
+  describe(`PhotoRepository contract: ${name}`, () => {
+    it('saves a new photo and reads back an equal record', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const photo = pendingPhoto(owner);
+      expect((await repo.save(photo)).ok).toBe(true);
+      expect(await repo.get(owner, photo.id)).toEqual(photo);
+    });
+
+    it('round-trips every field of a ready photo', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const pending = pendingPhoto(owner);
+      await repo.save(pending);
+      const processing = Photo.startProcessing(pending, 5000, new Date('2026-01-02T00:00:00Z'));
+      await repo.save(processing);
+      const ready = Photo.markReady(
+        processing,
+        {
+          contentType: 'image/png',
+          width: 300,
+          height: 400,
+          renditions: [{ preset: 'thumb', width: 256, height: 256, format: 'webp', bytes: 999, key: 'renditions/x' }],
+          placeholder: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw==',
+          checksum: 'ab'.repeat(32),
+        },
+        new Date('2026-01-02T00:00:01Z'),
+      );
+      expect((await repo.save(ready)).ok).toBe(true);
+      expect(await repo.get(owner, pending.id)).toEqual(ready);
+    });
+
+    it('refuses a write whose version does not follow the stored one', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const photo = pendingPhoto(owner);
+      await repo.save(photo);
+      const again = await repo.save(photo);
+      expect(again.ok).toBe(false);
+      if (!again.ok) expect(again.error).toBeInstanceOf(VersionConflictError);
+
+      const next = Photo.startProcessing(photo, 1, new Date());
+      expect((await repo.save(next)).ok).toBe(true);
+      const stale = Photo.markFailed(photo, { code: 'x', message: 'y' }, new Date());
+      expect(stale.version).toBe(next.version);
+      expect((await repo.save(stale)).ok).toBe(false);
+      expect((await repo.get(owner, photo.id))?.status).toBe('processing');
+    });
+
+    it('refuses an update of a record that does not exist', async () => {
+      const repo = await make();
+      const photo = Photo.startProcessing(pendingPhoto(uniqueOwner()), 1, new Date());
+      expect((await repo.save(photo)).ok).toBe(false);
+      expect(await repo.get(photo.ownerId, photo.id)).toBeUndefined();
+    });
+
+    it('lets exactly one of two concurrent writers of the same version win', async () => {
+      const repo = await make();
+      const photo = pendingPhoto(uniqueOwner());
+      await repo.save(photo);
+      const a = Photo.startProcessing(photo, 1, new Date());
+      const b = Photo.markFailed(photo, { code: 'x', message: 'y' }, new Date());
+      const results = await Promise.all([repo.save(a), repo.save(b)]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+    });
+
+    it('hides one owner photos from another', async () => {
+      const repo = await make();
+      const alice = uniqueOwner('alice');
+      const bob = uniqueOwner('bob');
+      const photo = pendingPhoto(alice);
+      await repo.save(photo);
+      expect(await repo.get(bob, photo.id)).toBeUndefined();
+      expect((await repo.listByOwner(bob, { limit: 10 })).items).toEqual([]);
+    });
+
+    it('lists newest first, page by page, with no gaps or repeats', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const ids = Array.from({ length: 7 }, (_, i) => photoIdAt(1_800_000_000_000 + i * 1000));
+      // Saved out of order: the list must still come out newest first.
+      for (const i of [3, 0, 6, 1, 5, 2, 4]) await repo.save(pendingPhoto(owner, ids[i]));
+      const seen: string[] = [];
+      let after: (typeof ids)[number] | undefined;
+      for (let page = 0; page < 10; page++) {
+        const result = await repo.listByOwner(owner, after ? { limit: 3, after } : { limit: 3 });
+        seen.push(...result.items.map((p) => p.id));
+        if (!result.last) break;
+        after = result.last;
+      }
+      expect(seen).toEqual([...ids].reverse());
+    });
+
+    it('ends on a page with no `last` when the photos run out exactly', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      for (let i = 0; i < 4; i++) await repo.save(pendingPhoto(owner));
+      const first = await repo.listByOwner(owner, { limit: 2 });
+      expect(first.items).toHaveLength(2);
+      expect(first.last).toBeDefined();
+      const second = await repo.listByOwner(owner, { limit: 2, ...(first.last ? { after: first.last } : {}) });
+      expect(second.items).toHaveLength(2);
+      if (second.last) {
+        // A store may not know that nothing follows; the page after must then be empty.
+        expect((await repo.listByOwner(owner, { limit: 2, after: second.last })).items).toEqual([]);
+      }
+    });
+
+    it('deletes a record, and deleting it again is fine', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const photo = pendingPhoto(owner);
+      await repo.save(photo);
+      await repo.delete(owner, photo.id);
+      expect(await repo.get(owner, photo.id)).toBeUndefined();
+      await repo.delete(owner, photo.id);
+      expect((await repo.listByOwner(owner, { limit: 5 })).items).toEqual([]);
+    });
+  });
+}
