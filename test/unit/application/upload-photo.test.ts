@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FileTooLargeError,
+  InvalidInputError,
+  UnsupportedMediaTypeError,
+} from '../../../src/domain/errors.js';
+import { StorageKeys } from '../../../src/domain/storage-keys.js';
+import { uniqueOwner } from '../../support/fixtures.js';
+import { expectErr, expectOk } from '../../support/results.js';
+import { useCaseWorld } from '../../support/use-case-world.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const withTail = (head: readonly number[], length = 64) => {
+  const bytes = new Uint8Array(length).fill(0x2a);
+  bytes.set(head);
+  return bytes;
+};
+
+const PNG = withTail([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG = withTail([0xff, 0xd8, 0xff, 0xe0]);
+// An ISO-BMFF `ftyp` box with the HEIC major brand, as an iPhone writes it.
+const HEIC = withTail([0, 0, 0, 0x18, ...text('ftypheic'), 0, 0, 0, 0, ...text('mif1heic')]);
+
+describe('UploadPhoto', () => {
+  it('takes the type from the bytes, not the name, and stores the original', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+
+    const photo = expectOk(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'x.jpg', bytes: PNG }),
+    );
+
+    expect(photo).toMatchObject({
+      ownerId: owner,
+      filename: 'x.jpg',
+      contentType: 'image/png',
+      size: PNG.byteLength,
+    });
+    expect(photo.status).toBe('processing');
+    expect(await world.photos.get(owner, photo.id)).toEqual(photo);
+    const stored = await world.blobs.get(StorageKeys.original(owner, photo.id));
+    expect(stored?.bytes).toEqual(PNG);
+    expect(stored?.contentType).toBe('image/png');
+    expect(world.queue.waiting).toEqual([{ ownerId: owner, photoId: photo.id }]);
+  });
+
+  it('accepts a JPEG named like anything', async () => {
+    const world = useCaseWorld();
+    const photo = expectOk(
+      await world.uploadPhoto.execute({ ownerId: uniqueOwner(), filename: 'scan.tiff', bytes: JPEG }),
+    );
+    expect(photo.contentType).toBe('image/jpeg');
+  });
+
+  const notImages: [string, Uint8Array][] = [
+    ['SVG', text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
+    ['SVG with an XML prolog', text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
+    ['HTML', text('<!DOCTYPE html><html><body>hi</body></html>')],
+    ['HEIC', HEIC],
+    ['empty', new Uint8Array(0)],
+    ['random bytes', withTail([0x13, 0x37, 0x00, 0x42])],
+  ];
+
+  it.each(notImages)('refuses %s as unsupported and stores nothing', async (_what, bytes) => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    expectErr(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'x.png', bytes }),
+      UnsupportedMediaTypeError,
+    );
+    expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+    expect(world.blobs.keys()).toEqual([]);
+    expect(world.queue.waiting).toEqual([]);
+  });
+
+  it('refuses more bytes than maxDirectUploadBytes and stores nothing', async () => {
+    const world = useCaseWorld({ limits: { maxDirectUploadBytes: 63 } });
+    const owner = uniqueOwner();
+    const error = expectErr(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'x.png', bytes: PNG }),
+      FileTooLargeError,
+    );
+    expect(error).toMatchObject({ size: 64, limit: 63 });
+    expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+    expect(world.blobs.keys()).toEqual([]);
+  });
+
+  it('accepts exactly maxDirectUploadBytes', async () => {
+    const world = useCaseWorld({ limits: { maxDirectUploadBytes: 64 } });
+    expectOk(await world.uploadPhoto.execute({ ownerId: uniqueOwner(), filename: 'x.png', bytes: PNG }));
+  });
+
+  it('refuses a bad filename before storing anything', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const error = expectErr(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'a/b.png', bytes: PNG }),
+      InvalidInputError,
+    );
+    expect(error.field).toBe('filename');
+    expect(world.blobs.keys()).toEqual([]);
+  });
+});
