@@ -49,18 +49,34 @@ export function fitInside(source: Size, box: Size): Size {
   };
 }
 
+/** True when some scale puts `size` within half a pixel a side of `box`: the same aspect ratio up to rounding. */
+const sameAspect = (size: Size, box: Size): boolean =>
+  (size.width - 0.5) * box.height <= (size.height + 0.5) * box.width &&
+  (size.height - 0.5) * box.width <= (size.width + 0.5) * box.height;
+
 /**
  * Fills a box by cropping, without enlarging: the output has the box's aspect
  * ratio and is as large as the source allows up to the box; the crop window is
  * the largest centred window of that aspect ratio that lies inside the source.
  *
+ * A source that already has the box's aspect ratio within rounding is not
+ * cropped, and the output is derived from the box rather than by scaling the
+ * rounded crop window (rounding twice could lose a pixel), so covering an output
+ * again returns it unchanged.
+ *
  * @example coverBox({ width: 4000, height: 3000 }, { width: 256, height: 256 })
  * // { crop: { left: 500, top: 0, width: 3000, height: 3000 }, output: { width: 256, height: 256 } }
  */
 export function coverBox(source: Size, box: Size): { crop: CropWindow; output: Size } {
-  const boxAspect = box.width / box.height;
-  const cropWidth = Math.min(source.width, atLeastOne(source.height * boxAspect));
-  const cropHeight = Math.min(source.height, atLeastOne(source.width / boxAspect));
+  let cropWidth = source.width;
+  let cropHeight = source.height;
+  if (!sameAspect(source, box)) {
+    if (source.width * box.height >= source.height * box.width) {
+      cropWidth = Math.min(source.width, atLeastOne((source.height * box.width) / box.height));
+    } else {
+      cropHeight = Math.min(source.height, atLeastOne((source.width * box.height) / box.width));
+    }
+  }
   const crop: CropWindow = {
     left: Math.floor((source.width - cropWidth) / 2),
     top: Math.floor((source.height - cropHeight) / 2),
@@ -68,13 +84,13 @@ export function coverBox(source: Size, box: Size): { crop: CropWindow; output: S
     height: cropHeight,
   };
   // No enlarging: the output never has more pixels on a side than the crop window.
-  const scale = Math.min(1, box.width / cropWidth, box.height / cropHeight);
+  const scale = Math.min(1, cropWidth / box.width, cropHeight / box.height);
   const output: Size =
-    scale === 1
+    cropWidth <= box.width && cropHeight <= box.height
       ? { width: cropWidth, height: cropHeight }
       : {
-          width: Math.min(box.width, atLeastOne(cropWidth * scale)),
-          height: Math.min(box.height, atLeastOne(cropHeight * scale)),
+          width: Math.min(cropWidth, atLeastOne(box.width * scale)),
+          height: Math.min(cropHeight, atLeastOne(box.height * scale)),
         };
   return { crop, output };
 }
