@@ -44,7 +44,10 @@ const ftypBrands = (bytes: Uint8Array): string[] | undefined => {
   return brands;
 };
 
-const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+// HEVC-coded HEIF. 'mif1'/'msf1' only say "HEIF structure" and AVIF files carry them too
+// (often as the major brand, e.g. ftyp mif1 + compatible avif), so they decide nothing alone.
+const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis']);
+const HEIF_BRANDS = new Set(['mif1', 'msf1']);
 
 /** What the magic bytes say: an accepted format, or a name for what was found instead. */
 export type Sniffed =
@@ -91,8 +94,9 @@ export const ContentType = {
     const brands = ftypBrands(bytes);
     if (brands) {
       if (brands[0] === 'avif' || brands[0] === 'avis') return { kind: 'image', format: 'avif' };
+      if (brands.some((b) => HEVC_BRANDS.has(b))) return { kind: 'other', what: 'HEIC/HEIF' };
+      if (brands.includes('avif') || brands.includes('avis')) return { kind: 'image', format: 'avif' };
       if (brands.some((b) => HEIF_BRANDS.has(b))) return { kind: 'other', what: 'HEIC/HEIF' };
-      if (brands.includes('avif')) return { kind: 'image', format: 'avif' };
       return { kind: 'other', what: 'an ISO media file' };
     }
     if (bytes.length === 0) return { kind: 'other', what: 'an empty file' };
