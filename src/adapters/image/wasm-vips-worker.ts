@@ -1,0 +1,116 @@
+/**
+ * The worker thread behind WasmVipsImageProcessor: owns one wasm-vips
+ * instance and runs one job at a time. It lives in its own thread because the
+ * WebAssembly heap never shrinks; the processor throws the whole thread away
+ * (and the heap with it) when it has grown too much.
+ */
+import { parentPort } from 'node:worker_threads';
+import Vips from 'wasm-vips';
+import type { RenditionSettings } from '../../domain/presets.js';
+import type { Result } from '../../domain/result.js';
+import {
+  configureVips,
+  type PipelineOutput,
+  type PipelineProbe,
+  type PipelineRejection,
+  probeImage,
+  renderImage,
+} from './wasm-vips-pipeline.js';
+
+/** A job for the worker; `bytes` arrives as a transferred buffer the worker owns. */
+export type WorkerRequest =
+  | { readonly id: number; readonly op: 'probe'; readonly bytes: Uint8Array }
+  | {
+      readonly id: number;
+      readonly op: 'render';
+      readonly bytes: Uint8Array;
+      readonly settings: RenditionSettings;
+      readonly limits: { readonly maxPixels: number };
+    };
+
+/** How big the worker has grown, sent with every reply so the processor can decide to recycle it. */
+export interface WorkerStats {
+  /** Size of the WebAssembly linear memory: it only ever grows. */
+  readonly heapBytes: number;
+  /** Resident set of the whole process, as this thread sees it. */
+  readonly rssBytes: number;
+}
+
+export type WorkerReply =
+  | { readonly type: 'ready'; readonly initMs: number; readonly stats: WorkerStats }
+  | {
+      readonly type: 'done';
+      readonly id: number;
+      readonly outcome: Result<PipelineProbe | PipelineOutput, PipelineRejection>;
+      readonly stats: WorkerStats;
+    }
+  /** The processor failed (out of memory, an aborted runtime): the instance is not to be trusted again. */
+  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly stats: WorkerStats };
+
+const port = parentPort;
+if (!port) throw new Error('wasm-vips-worker must be started as a worker thread');
+
+// wasm-vips keeps its WebAssembly.Memory to itself; catching it as it is
+// constructed is the only way to read the heap size that decides a recycle.
+const memories: WebAssembly.Memory[] = [];
+const OriginalMemory = WebAssembly.Memory;
+Reflect.set(
+  WebAssembly,
+  'Memory',
+  new Proxy(OriginalMemory, {
+    construct(target, args, newTarget) {
+      const memory = Reflect.construct(target, args, newTarget) as WebAssembly.Memory;
+      memories.push(memory);
+      return memory;
+    },
+  }),
+);
+
+const started = performance.now();
+let vips: Awaited<ReturnType<typeof Vips>>;
+try {
+  vips = await Vips({
+    // AVIF needs libheif; JPEG XL is not accepted, so its module is not loaded.
+    dynamicLibraries: ['vips-heif.wasm'],
+    // libvips warns on stderr for every damaged tile; the error that matters
+    // is returned as a rejection instead.
+    preRun: [
+      (module: { ENV: Record<string, string> }) => {
+        module.ENV.VIPS_WARNING = '0';
+      },
+    ],
+  } as Parameters<typeof Vips>[0]);
+} finally {
+  Reflect.set(WebAssembly, 'Memory', OriginalMemory);
+}
+configureVips(vips);
+
+const stats = (): WorkerStats => ({
+  heapBytes: memories.reduce((max, m) => Math.max(max, m.buffer.byteLength), 0),
+  rssBytes: process.memoryUsage.rss(),
+});
+
+port.on('message', (request: WorkerRequest) => {
+  try {
+    const outcome =
+      request.op === 'probe'
+        ? probeImage(vips, request.bytes)
+        : renderImage(vips, request.bytes, request.settings, request.limits);
+    const transfer =
+      outcome.ok && 'renditions' in outcome.value ? outcome.value.renditions.map((r) => r.bytes.buffer) : [];
+    const reply: WorkerReply = { type: 'done', id: request.id, outcome, stats: stats() };
+    port.postMessage(reply, transfer as ArrayBuffer[]);
+  } catch (e) {
+    const message =
+      e instanceof Error
+        ? e.message
+        : Array.isArray((e as { message?: unknown })?.message)
+          ? String((e as { message: unknown[] }).message[1])
+          : String(e);
+    const reply: WorkerReply = { type: 'failed', id: request.id, message, stats: stats() };
+    port.postMessage(reply);
+  }
+});
+
+const ready: WorkerReply = { type: 'ready', initMs: performance.now() - started, stats: stats() };
+port.postMessage(ready);
