@@ -53,7 +53,8 @@ export function blobStoreContract(name: string, make: () => BlobStore | Promise<
     it('deletes many keys at once, missing ones included, and leaves the rest', async () => {
       const store = await make();
       const p = prefix();
-      for (const k of ['x', 'y', 'z']) await store.put(`${p}/${k}`, patternBytes(5), { contentType: 'image/png' });
+      for (const k of ['x', 'y', 'z'])
+        await store.put(`${p}/${k}`, patternBytes(5), { contentType: 'image/png' });
       await store.deleteMany([`${p}/x`, `${p}/y`, `${p}/never-was`]);
       expect(await store.head(`${p}/x`)).toBeUndefined();
       expect(await store.head(`${p}/y`)).toBeUndefined();

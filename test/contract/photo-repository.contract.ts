@@ -5,7 +5,10 @@ import { Photo } from '../../src/domain/photo.js';
 import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
 
 /** The PhotoRepository contract: memory, DynamoDB and D1 adapters must all pass it. */
-export function photoRepositoryContract(name: string, make: () => PhotoRepository | Promise<PhotoRepository>): void {
+export function photoRepositoryContract(
+  name: string,
+  make: () => PhotoRepository | Promise<PhotoRepository>,
+): void {
   describe(`PhotoRepository contract: ${name}`, () => {
     it('saves a new photo and reads back an equal record', async () => {
       const repo = await make();
@@ -28,7 +31,9 @@ export function photoRepositoryContract(name: string, make: () => PhotoRepositor
           contentType: 'image/png',
           width: 300,
           height: 400,
-          renditions: [{ preset: 'thumb', width: 256, height: 256, format: 'webp', bytes: 999, key: 'renditions/x' }],
+          renditions: [
+            { preset: 'thumb', width: 256, height: 256, format: 'webp', bytes: 999, key: 'renditions/x' },
+          ],
           placeholder: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw==',
           checksum: 'ab'.repeat(32),
         },
@@ -106,7 +111,10 @@ export function photoRepositoryContract(name: string, make: () => PhotoRepositor
       const first = await repo.listByOwner(owner, { limit: 2 });
       expect(first.items).toHaveLength(2);
       expect(first.last).toBeDefined();
-      const second = await repo.listByOwner(owner, { limit: 2, ...(first.last ? { after: first.last } : {}) });
+      const second = await repo.listByOwner(owner, {
+        limit: 2,
+        ...(first.last ? { after: first.last } : {}),
+      });
       expect(second.items).toHaveLength(2);
       if (second.last) {
         // A store may not know that nothing follows; the page after must then be empty.

@@ -61,12 +61,21 @@ export function urlSignerContract(
 /** Sends bytes to an upload target as a browser would: PUT with its headers, or POST with its fields. */
 export async function sendUpload(
   fetchSigned: (url: string, init?: RequestInit) => Promise<Response>,
-  target: { method: 'PUT' | 'POST'; url: string; headers?: Readonly<Record<string, string>>; fields?: Readonly<Record<string, string>> },
+  target: {
+    method: 'PUT' | 'POST';
+    url: string;
+    headers?: Readonly<Record<string, string>>;
+    fields?: Readonly<Record<string, string>>;
+  },
   body: Uint8Array,
   contentType: string,
 ): Promise<Response> {
   if (target.method === 'PUT') {
-    return fetchSigned(target.url, { method: 'PUT', headers: { ...target.headers }, body: body as Uint8Array<ArrayBuffer> });
+    return fetchSigned(target.url, {
+      method: 'PUT',
+      headers: { ...target.headers },
+      body: body as Uint8Array<ArrayBuffer>,
+    });
   }
   const form = new FormData();
   for (const [k, v] of Object.entries(target.fields ?? {})) form.append(k, v);

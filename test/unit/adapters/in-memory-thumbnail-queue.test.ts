@@ -39,7 +39,11 @@ describe('InMemoryThumbnailQueue', () => {
 
   it('dead-letters a job after maxAttempts and reports each error', async () => {
     const errors: number[] = [];
-    const queue = new InMemoryThumbnailQueue({ maxAttempts: 3, retryDelayMs: 1, onError: (_e, _j, attempt) => errors.push(attempt) });
+    const queue = new InMemoryThumbnailQueue({
+      maxAttempts: 3,
+      retryDelayMs: 1,
+      onError: (_e, _j, attempt) => errors.push(attempt),
+    });
     const poison = job();
     queue.consume(async () => {
       throw new Error('always');

@@ -1,7 +1,7 @@
-import type { ThumbnailJob } from '../../../src/application/ports/thumbnail-queue.js';
 import { InMemoryBlobStore } from '../../../src/adapters/memory/in-memory-blob-store.js';
 import { InMemoryPhotoRepository } from '../../../src/adapters/memory/in-memory-photo-repository.js';
 import { InMemoryThumbnailQueue } from '../../../src/adapters/memory/in-memory-thumbnail-queue.js';
+import type { ThumbnailJob } from '../../../src/application/ports/thumbnail-queue.js';
 import { blobStoreContract } from '../../contract/blob-store.contract.js';
 import { photoRepositoryContract } from '../../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../../contract/thumbnail-queue.contract.js';

@@ -1,0 +1,71 @@
+import { ContainerModule } from 'inversify';
+import { SystemClock } from '../../adapters/system/system-clock.js';
+import { UuidV7IdGenerator } from '../../adapters/system/uuid-v7-id-generator.js';
+import { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import { DeletePhoto } from '../../application/use-cases/delete-photo.js';
+import { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
+import { GetPhoto } from '../../application/use-cases/get-photo.js';
+import { ListGallery } from '../../application/use-cases/list-gallery.js';
+import { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import { UploadPhoto } from '../../application/use-cases/upload-photo.js';
+import type { Limits } from '../../domain/limits.js';
+import type { RenditionSettings } from '../../domain/presets.js';
+import { TOKENS as T } from './tokens.js';
+
+/** Configuration the core needs in every runtime. */
+export interface CoreConfig {
+  readonly limits: Limits;
+  readonly renditions: RenditionSettings;
+}
+
+/**
+ * The use cases, the clock and the id generator. Use cases carry no
+ * decorators: they are bound with `toResolvedValue` and explicit tokens, which
+ * also keeps them working in bundles that emit no decorator metadata.
+ */
+export function coreModule(config: CoreConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(T.Limits).toConstantValue(config.limits);
+    bind(T.RenditionSettings).toConstantValue(config.renditions);
+    bind(T.Clock).toConstantValue(new SystemClock());
+    bind(T.IdGenerator).toConstantValue(new UuidV7IdGenerator());
+
+    bind(T.RegisterUpload)
+      .toResolvedValue(
+        (photos, signer, ids, clock, limits) => new RegisterUpload(photos, signer, ids, clock, limits),
+        [T.PhotoRepository, T.UrlSigner, T.IdGenerator, T.Clock, T.Limits],
+      )
+      .inSingletonScope();
+    bind(T.AcceptUpload)
+      .toResolvedValue(
+        (photos, blobs, queue, clock, limits) => new AcceptUpload(photos, blobs, queue, clock, limits),
+        [T.PhotoRepository, T.BlobStore, T.ThumbnailQueue, T.Clock, T.Limits],
+      )
+      .inSingletonScope();
+    bind(T.UploadPhoto)
+      .toResolvedValue(
+        (register, accept, blobs, limits) => new UploadPhoto(register, accept, blobs, limits),
+        [T.RegisterUpload, T.AcceptUpload, T.BlobStore, T.Limits],
+      )
+      .inSingletonScope();
+    bind(T.GenerateThumbnail)
+      .toResolvedValue(
+        (photos, blobs, processor, clock, limits, settings) =>
+          new GenerateThumbnail(photos, blobs, processor, clock, limits, settings),
+        [T.PhotoRepository, T.BlobStore, T.ImageProcessor, T.Clock, T.Limits, T.RenditionSettings],
+      )
+      .inSingletonScope();
+    bind(T.ListGallery)
+      .toResolvedValue((photos, signer) => new ListGallery(photos, signer), [T.PhotoRepository, T.UrlSigner])
+      .inSingletonScope();
+    bind(T.GetPhoto)
+      .toResolvedValue((photos, signer) => new GetPhoto(photos, signer), [T.PhotoRepository, T.UrlSigner])
+      .inSingletonScope();
+    bind(T.DeletePhoto)
+      .toResolvedValue(
+        (photos, blobs, settings) => new DeletePhoto(photos, blobs, settings),
+        [T.PhotoRepository, T.BlobStore, T.RenditionSettings],
+      )
+      .inSingletonScope();
+  });
+}

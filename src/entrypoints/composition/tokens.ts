@@ -1,0 +1,41 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { BlobStore } from '../../application/ports/blob-store.js';
+import type { Clock } from '../../application/ports/clock.js';
+import type { IdGenerator } from '../../application/ports/id-generator.js';
+import type { ImageProcessor } from '../../application/ports/image-processor.js';
+import type { PhotoRepository } from '../../application/ports/photo-repository.js';
+import type { ThumbnailQueue } from '../../application/ports/thumbnail-queue.js';
+import type { UrlSigner } from '../../application/ports/url-signer.js';
+import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
+import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
+import type { GetPhoto } from '../../application/use-cases/get-photo.js';
+import type { ListGallery } from '../../application/use-cases/list-gallery.js';
+import type { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
+import type { Limits } from '../../domain/limits.js';
+import type { RenditionSettings } from '../../domain/presets.js';
+
+const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`pixport.${name}`);
+
+/** Every DI token, typed: `container.get(TOKENS.ListGallery)` is a ListGallery. */
+export const TOKENS = {
+  Limits: token<Limits>('Limits'),
+  RenditionSettings: token<RenditionSettings>('RenditionSettings'),
+
+  BlobStore: token<BlobStore>('BlobStore'),
+  PhotoRepository: token<PhotoRepository>('PhotoRepository'),
+  ThumbnailQueue: token<ThumbnailQueue>('ThumbnailQueue'),
+  ImageProcessor: token<ImageProcessor>('ImageProcessor'),
+  UrlSigner: token<UrlSigner>('UrlSigner'),
+  Clock: token<Clock>('Clock'),
+  IdGenerator: token<IdGenerator>('IdGenerator'),
+
+  RegisterUpload: token<RegisterUpload>('RegisterUpload'),
+  AcceptUpload: token<AcceptUpload>('AcceptUpload'),
+  UploadPhoto: token<UploadPhoto>('UploadPhoto'),
+  GenerateThumbnail: token<GenerateThumbnail>('GenerateThumbnail'),
+  ListGallery: token<ListGallery>('ListGallery'),
+  GetPhoto: token<GetPhoto>('GetPhoto'),
+  DeletePhoto: token<DeletePhoto>('DeletePhoto'),
+} as const;
