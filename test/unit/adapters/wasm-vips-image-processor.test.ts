@@ -1,0 +1,237 @@
+import sharp from 'sharp';
+import { thumbHashToRGBA } from 'thumbhash';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WasmVipsImageProcessor } from '../../../src/adapters/image/wasm-vips-image-processor.js';
+import type { RenderOutput } from '../../../src/application/ports/image-processor.js';
+import type { ImageFormat } from '../../../src/domain/content-type.js';
+import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../../src/domain/errors.js';
+import { defaultRenditionSettings } from '../../../src/domain/presets.js';
+import { planRendition } from '../../../src/domain/sizing.js';
+import {
+  alphaPng,
+  animatedGif,
+  emptyBytes,
+  heicHeader,
+  hugePngHeader,
+  orientation6Jpeg,
+  photoAvif,
+  photoJpeg,
+  photoPng,
+  photoTiff,
+  photoWebp,
+  randomBytes,
+  svgImage,
+  truncatedJpeg,
+} from '../../support/images.js';
+
+const limits = { maxPixels: 50_000_000 };
+// Tests that start several workers: each start under tsx costs about half a second.
+const WORKER_TESTS_TIMEOUT = 30_000;
+const settings = defaultRenditionSettings;
+
+const processors: WasmVipsImageProcessor[] = [];
+const processor = (options?: ConstructorParameters<typeof WasmVipsImageProcessor>[0]) => {
+  const p = new WasmVipsImageProcessor(options);
+  processors.push(p);
+  return p;
+};
+afterAll(async () => {
+  await Promise.all(processors.map((p) => p.close()));
+});
+
+const images = processor();
+
+async function renderOk(bytes: Uint8Array): Promise<RenderOutput> {
+  const result = await images.render(bytes, settings, limits);
+  if (!result.ok) throw new Error(`expected a render, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+/** Every rendition is exactly the domain's plan, and really is an image of that size and format. */
+async function expectPlannedRenditions(output: RenderOutput): Promise<void> {
+  const { probe } = output;
+  expect(output.renditions.map((r) => r.preset)).toEqual(settings.presets.map((p) => p.name));
+  for (const [i, preset] of settings.presets.entries()) {
+    const rendition = output.renditions[i];
+    const plan = planRendition({ width: probe.width, height: probe.height }, probe.orientation, preset);
+    expect({ preset: rendition?.preset, width: rendition?.width, height: rendition?.height }).toEqual({
+      preset: preset.name,
+      ...plan.output,
+    });
+    const meta = await sharp(rendition?.bytes).metadata();
+    expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+      format: settings.format,
+      ...plan.output,
+    });
+  }
+}
+
+describe('WasmVipsImageProcessor', () => {
+  describe.each<[ImageFormat, () => Promise<Uint8Array>, { width: number; height: number }]>([
+    ['jpeg', () => photoJpeg({ width: 1200, height: 800 }), { width: 1200, height: 800 }],
+    ['jpeg', () => photoJpeg({ width: 900, height: 1100, progressive: true }), { width: 900, height: 1100 }],
+    ['png', alphaPng, { width: 320, height: 200 }],
+    ['png', () => photoPng(), { width: 640, height: 480 }],
+    ['webp', () => photoWebp(), { width: 640, height: 480 }],
+    ['gif', animatedGif, { width: 120, height: 80 }],
+    ['avif', () => photoAvif(), { width: 480, height: 320 }],
+    ['tiff', () => photoTiff(), { width: 640, height: 480 }],
+  ])('a %s of %o', (format, make, size) => {
+    it('is probed from its header', async () => {
+      const result = await images.probe(await make());
+      expect(result).toMatchObject({ ok: true, value: { format, ...size, orientation: 1 } });
+    });
+
+    it('renders every default preset at the planned size, with a placeholder', async () => {
+      const output = await renderOk(await make());
+      expect(output.probe.format).toBe(format);
+      expect({ width: output.width, height: output.height }).toEqual(size);
+      await expectPlannedRenditions(output);
+      const decoded = thumbHashToRGBA(Buffer.from(output.placeholder, 'base64'));
+      expect(decoded.w).toBeGreaterThan(0);
+      expect(decoded.rgba.length).toBe(decoded.w * decoded.h * 4);
+    });
+  });
+
+  it('applies EXIF orientation 6: a stored 400x300 shows and renders as portrait', async () => {
+    const bytes = await orientation6Jpeg();
+    expect(await images.probe(bytes)).toMatchObject({
+      ok: true,
+      value: { width: 400, height: 300, orientation: 6 },
+    });
+    const output = await renderOk(bytes);
+    expect({ width: output.width, height: output.height }).toEqual({ width: 300, height: 400 });
+    await expectPlannedRenditions(output);
+    const preview = output.renditions.find((r) => r.preset === 'preview');
+    expect({ width: preview?.width, height: preview?.height }).toEqual({ width: 300, height: 400 });
+    // Pixels are turned, not tagged: a viewer that ignores EXIF sees it upright too.
+    expect((await sharp(preview?.bytes).metadata()).orientation).toBeUndefined();
+  });
+
+  it('strips EXIF, GPS, XMP and ICC from every rendition', async () => {
+    const bytes = await photoJpeg({ width: 800, height: 600, gps: true });
+    expect((await sharp(bytes).metadata()).exif).toBeDefined();
+    const output = await renderOk(bytes);
+    for (const rendition of output.renditions) {
+      const meta = await sharp(rendition.bytes).metadata();
+      expect({ exif: meta.exif, xmp: meta.xmp, icc: meta.icc, iptc: meta.iptc }).toEqual({
+        exif: undefined,
+        xmp: undefined,
+        icc: undefined,
+        iptc: undefined,
+      });
+      expect(Buffer.from(rendition.bytes).includes('Test Camera')).toBe(false);
+    }
+  });
+
+  it('renders only the first frame of an animated GIF', async () => {
+    const bytes = await animatedGif();
+    expect(await images.probe(bytes)).toMatchObject({ ok: true, value: { pages: 2 } });
+    const output = await renderOk(bytes);
+    for (const rendition of output.renditions) {
+      const meta = await sharp(rendition.bytes).metadata();
+      expect(meta.pages ?? 1).toBe(1);
+      const [red, , blue] = (await sharp(rendition.bytes).stats()).channels;
+      expect(red?.mean).toBeGreaterThan(200);
+      expect(blue?.mean).toBeLessThan(50);
+    }
+  });
+
+  it('keeps transparency of a PNG with alpha', async () => {
+    const output = await renderOk(await alphaPng());
+    for (const rendition of output.renditions) {
+      expect((await sharp(rendition.bytes).metadata()).hasAlpha).toBe(true);
+    }
+  });
+
+  it('leaves the caller its bytes (a copy crosses to the worker)', async () => {
+    const bytes = await photoJpeg({ width: 300, height: 200 });
+    const length = bytes.length;
+    await renderOk(bytes);
+    expect(bytes.length).toBe(length);
+  });
+
+  it.each<[string, () => Uint8Array | Promise<Uint8Array>]>([
+    ['zero bytes', emptyBytes],
+    ['random bytes', () => randomBytes()],
+    ['a HEIC header', heicHeader],
+    ['an SVG', svgImage],
+  ])('rejects %s as unsupported', async (_, make) => {
+    const bytes = await make();
+    const rendered = await images.render(bytes, settings, limits);
+    expect(rendered.ok ? undefined : rendered.error).toBeInstanceOf(UnsupportedImageError);
+    const probed = await images.probe(bytes);
+    expect(probed.ok ? undefined : probed.error).toBeInstanceOf(UnsupportedImageError);
+  });
+
+  it('rejects a truncated JPEG as corrupt', async () => {
+    const result = await images.render(await truncatedJpeg(), settings, limits);
+    expect(result.ok ? undefined : result.error).toBeInstanceOf(CorruptImageError);
+  });
+
+  it('rejects a 100000x100000 PNG as too large from its header, without decoding it', async () => {
+    const bytes = hugePngHeader();
+    expect(await images.probe(bytes)).toMatchObject({ ok: true, value: { width: 100_000, height: 100_000 } });
+    const before = images.stats().workersLost;
+    const started = performance.now();
+    const result = await images.render(bytes, settings, limits);
+    // Decoding 10 gigapixels would take minutes or kill the worker; a header read takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(result.ok ? undefined : result.error).toEqual(
+      new ImageTooLargeError(100_000, 100_000, limits.maxPixels),
+    );
+    expect(images.stats().workersLost).toBe(before);
+  });
+
+  it(
+    'replaces its worker after maxImagesPerWorker renders without failing a job',
+    async () => {
+      const recycling = processor({ maxImagesPerWorker: 2 });
+      const bytes = await photoJpeg({ width: 300, height: 200 });
+      const results = await Promise.all(
+        Array.from({ length: 7 }, () => recycling.render(bytes, settings, limits)),
+      );
+      expect(results.map((r) => r.ok)).toEqual(Array(7).fill(true));
+      expect(recycling.stats()).toMatchObject({ workersStarted: 4, workersLost: 0 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
+    'replaces its worker once the heap passes maxHeapBytes',
+    async () => {
+      const recycling = processor({ maxHeapBytes: 1 });
+      const bytes = await photoJpeg({ width: 300, height: 200 });
+      for (let i = 0; i < 2; i++) expect((await recycling.render(bytes, settings, limits)).ok).toBe(true);
+      expect(recycling.stats()).toMatchObject({ workersStarted: 2, workersLost: 0 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
+    'retries a job on a fresh worker when its worker dies mid-job',
+    async () => {
+      let killed = 0;
+      const fragile = processor({
+        onJobDispatched: ({ worker, attempt }) => {
+          if (attempt === 1 && killed++ === 0) void worker.terminate();
+        },
+      });
+      const result = await fragile.render(await photoJpeg({ width: 300, height: 200 }), settings, limits);
+      expect(result.ok).toBe(true);
+      expect(fragile.stats()).toMatchObject({ workersStarted: 2, workersLost: 1 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
+    'throws, rather than returning a rejection, when the retry dies too',
+    async () => {
+      const doomed = processor({ onJobDispatched: ({ worker }) => void worker.terminate() });
+      await expect(
+        doomed.render(await photoJpeg({ width: 300, height: 200 }), settings, limits),
+      ).rejects.toThrow(/failed on 2 workers/);
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+});
