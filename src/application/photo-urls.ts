@@ -23,12 +23,13 @@ export async function signPhoto(photo: Photo, signer: UrlSigner): Promise<Signed
       renditions[r.preset] = signed[i] as string;
     });
   }
-  const original =
-    photo.status === 'pending'
-      ? undefined
-      : await signer.signGet(StorageKeys.original(photo.ownerId, photo.id), {
-          downloadName: photo.filename,
-          contentType: photo.contentType,
-        });
+  // No original to show before it lands, nor after AcceptUpload threw away one over the limit.
+  const hasOriginal = photo.status !== 'pending' && photo.failure?.code !== 'file-too-large';
+  const original = !hasOriginal
+    ? undefined
+    : await signer.signGet(StorageKeys.original(photo.ownerId, photo.id), {
+        downloadName: photo.filename,
+        contentType: photo.contentType,
+      });
   return { photo, urls: original === undefined ? { renditions } : { original, renditions } };
 }

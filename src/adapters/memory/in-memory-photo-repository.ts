@@ -13,7 +13,8 @@ export class InMemoryPhotoRepository implements PhotoRepository {
   private readonly owners = new Map<OwnerId, Map<PhotoId, Photo>>();
 
   async get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
-    return this.owners.get(ownerId)?.get(photoId);
+    const photo = this.owners.get(ownerId)?.get(photoId);
+    return photo && structuredClone(photo);
   }
 
   async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
@@ -35,7 +36,7 @@ export class InMemoryPhotoRepository implements PhotoRepository {
     const newestFirst = [...(this.owners.get(ownerId)?.values() ?? [])]
       .filter((p) => after === undefined || p.id < after)
       .sort((a, b) => (a.id < b.id ? 1 : -1));
-    const items = newestFirst.slice(0, options.limit);
+    const items = newestFirst.slice(0, options.limit).map((p) => structuredClone(p));
     const last = newestFirst.length > options.limit ? items.at(-1)?.id : undefined;
     return last ? { items, last } : { items };
   }
