@@ -1,0 +1,118 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { Photo } from '../../domain/photo.js';
+import { PhotoId } from '../../domain/photo-id.js';
+import { err, ok, type Result } from '../../domain/result.js';
+
+/** The table of a DynamoDbPhotoRepository: string keys `pk` (hash) and `sk` (range), nothing else required. */
+export interface DynamoDbPhotoRepositoryConfig {
+  readonly tableName: string;
+}
+
+const PK_PREFIX = 'OWNER#';
+const SK_PREFIX = 'PHOTO#';
+
+const pk = (ownerId: OwnerId): string => `${PK_PREFIX}${ownerId}`;
+const sk = (photoId: PhotoId): string => `${SK_PREFIX}${photoId}`;
+
+type Item = Photo & { pk: string; sk: string };
+
+const toPhoto = (item: Record<string, unknown>): Photo => {
+  const { pk: _pk, sk: _sk, ...photo } = item as Item;
+  return photo;
+};
+
+/**
+ * PhotoRepository on one DynamoDB table: `pk = OWNER#{ownerId}`,
+ * `sk = PHOTO#{photoId}`, the photo's fields as attributes beside them.
+ *
+ * Every write is one conditional PutItem on the version, with no
+ * transactions: version 1 only if there is no item, version n only over n-1.
+ * Photo ids are UUIDv7, so a Query of the owner's partition with
+ * ScanIndexForward=false is newest first; the page boundary is rebuilt from
+ * (owner, last photo id), which also keeps a cursor inside its owner's
+ * partition. Reads are strongly consistent: the worker reads what the
+ * API has just written, and a gallery shows an upload at once.
+ *
+ * @example
+ * const photos = new DynamoDbPhotoRepository(new DynamoDBClient({}), { tableName: 'pixport-photos' });
+ * const page = await photos.listByOwner(owner, { limit: 20 });
+ */
+export class DynamoDbPhotoRepository implements PhotoRepository {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly config: DynamoDbPhotoRepositoryConfig,
+  ) {
+    // Optional photo fields are left out of the item rather than stored as NULL.
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.config.tableName,
+        Key: { pk: pk(ownerId), sk: sk(photoId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toPhoto(out.Item) : undefined;
+  }
+
+  async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
+    const item: Item = { ...photo, pk: pk(photo.ownerId), sk: sk(photo.id) };
+    const condition =
+      photo.version === 1
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': photo.version - 1 },
+          };
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.config.tableName, Item: item, ...condition }));
+      return ok(undefined);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        return err(new VersionConflictError(photo.id, photo.version - 1));
+      }
+      throw error;
+    }
+  }
+
+  async listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.config.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :photo)',
+        ExpressionAttributeValues: { ':pk': pk(ownerId), ':photo': SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ConsistentRead: true,
+        ...(options.after ? { ExclusiveStartKey: { pk: pk(ownerId), sk: sk(options.after) } } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(toPhoto);
+    const lastSk = out.LastEvaluatedKey?.sk;
+    if (typeof lastSk !== 'string') return { items };
+    const last = PhotoId.parse(lastSk.slice(SK_PREFIX.length));
+    if (!last.ok) throw new Error(`DynamoDB returned a LastEvaluatedKey that is no photo: ${lastSk}`);
+    return { items, last: last.value };
+  }
+
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.config.tableName, Key: { pk: pk(ownerId), sk: sk(photoId) } }),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Clock } from '../../application/ports/clock.js';
+import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+
+/** Bucket and expiries of an S3UrlSigner. */
+export interface S3UrlSignerConfig {
+  readonly bucket: string;
+  /** Lifetime of a presigned upload, in seconds (e.g. 300). */
+  readonly uploadExpiresInSeconds: number;
+  /** Lifetime of a presigned GET, in seconds (e.g. 900). */
+  readonly downloadExpiresInSeconds: number;
+}
+
+/** RFC 5987 value: encodeURIComponent leaves these as they are, but they are no attr-char. */
+const rfc5987 = (value: string): string =>
+  encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** `inline`, so a browser shows it, with the name a save uses (ASCII fallback plus the UTF-8 name). */
+const contentDisposition = (name: string): string =>
+  `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(name)}`;
+
+/**
+ * UrlSigner on S3 presigned URLs (SigV4, query-string auth): the bytes go
+ * between the browser and S3, never through the API.
+ *
+ * Uploads are a presigned PUT that signs `Content-Type` and `Content-Length`,
+ * so S3 refuses a body of any other size or type (403 SignatureDoesNotMatch).
+ * GETs may ask S3 to answer with a Content-Disposition (originals keep their
+ * display name) and a Content-Type.
+ *
+ * The client must be built with `requestChecksumCalculation: 'WHEN_REQUIRED'`:
+ * otherwise the SDK signs a CRC32 of the empty body into every presigned PUT
+ * and S3 rejects the real upload with BadDigest. `signUpload` checks this.
+ *
+ * @example
+ * const signer = new S3UrlSigner(s3, { bucket, uploadExpiresInSeconds: 300, downloadExpiresInSeconds: 900 }, clock);
+ * const target = await signer.signUpload(key, { contentType: 'image/jpeg', size: 48_213 });
+ * await fetch(target.url, { method: 'PUT', headers: target.headers, body });
+ */
+export class S3UrlSigner implements UrlSigner {
+  #checked = false;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly config: S3UrlSignerConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ...(options.downloadName
+        ? { ResponseContentDisposition: contentDisposition(options.downloadName) }
+        : {}),
+      ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+    });
+    return getSignedUrl(this.s3, command, {
+      expiresIn: this.config.downloadExpiresInSeconds,
+      signingDate: this.clock.now(),
+    });
+  }
+
+  async signUpload(key: string, options: { contentType: string; size: number }): Promise<UploadTarget> {
+    await this.checkChecksumMode();
+    const now = this.clock.now();
+    const command = new PutObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ContentType: options.contentType,
+      ContentLength: options.size,
+    });
+    const url = await getSignedUrl(this.s3, command, {
+      expiresIn: this.config.uploadExpiresInSeconds,
+      signingDate: now,
+      // Signed headers are part of the signature: a body of another length or type does not match it.
+      signableHeaders: new Set(['content-type', 'content-length']),
+    });
+    return {
+      method: 'PUT',
+      url,
+      // Content-Length is set by the browser from the body (it may not be set by script).
+      headers: { 'Content-Type': options.contentType },
+      expiresAt: new Date(now.getTime() + this.config.uploadExpiresInSeconds * 1000).toISOString(),
+    };
+  }
+
+  private async checkChecksumMode(): Promise<void> {
+    if (this.#checked) return;
+    const mode = await this.s3.config.requestChecksumCalculation();
+    if (mode !== 'WHEN_REQUIRED') {
+      throw new Error(
+        "S3UrlSigner needs an S3Client with requestChecksumCalculation: 'WHEN_REQUIRED'; otherwise presigned uploads carry the checksum of an empty body",
+      );
+    }
+    this.#checked = true;
+  }
+}

@@ -1,0 +1,195 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbPhotoRepository } from '../../src/adapters/aws/dynamodb-photo-repository.js';
+import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.js';
+import { S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
+import { SqsThumbnailQueue } from '../../src/adapters/aws/sqs-thumbnail-queue.js';
+import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import type { ThumbnailJob } from '../../src/application/ports/thumbnail-queue.js';
+import { blobStoreContract } from '../contract/blob-store.contract.js';
+import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
+import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
+import { sendUpload, urlSignerContract } from '../contract/url-signer.contract.js';
+import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const aws = inject('aws');
+const credentials = { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey };
+// Tests name the emulators' endpoints explicitly; the Lambda handlers get them from AWS_ENDPOINT_URL_*.
+const s3 = new S3Client({
+  region: aws.region,
+  credentials,
+  endpoint: aws.s3Endpoint,
+  forcePathStyle: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+const sqs = new SQSClient({
+  region: aws.region,
+  credentials,
+  endpoint: aws.sqsEndpoint,
+  useQueueUrlAsEndpoint: false,
+});
+const dynamo = new DynamoDBClient({ region: aws.region, credentials, endpoint: aws.dynamodbEndpoint });
+afterAll(() => {
+  for (const client of [s3, sqs, dynamo]) client.destroy();
+});
+
+const expiries = { uploadExpiresInSeconds: 300, downloadExpiresInSeconds: 900 };
+
+const readObject = async (key: string): Promise<Uint8Array | undefined> => {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: key }));
+    return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+};
+
+/** Reads and deletes messages until `count` have come or 10 s have passed. */
+const receiveBodies = async (queueUrl: string, count: number): Promise<unknown[]> => {
+  const bodies: unknown[] = [];
+  const until = Date.now() + 10_000;
+  while (bodies.length < count && Date.now() < until) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const m of out.Messages ?? []) {
+      bodies.push(JSON.parse(m.Body ?? 'null'));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+  return bodies;
+};
+
+/** A queue of its own for each test, so nothing else on the emulator is read by mistake. */
+const freshQueue = async (): Promise<string> => {
+  const out = await sqs.send(
+    new CreateQueueCommand({ QueueName: `contract-${crypto.randomUUID().slice(0, 8)}` }),
+  );
+  return out.QueueUrl as string;
+};
+
+blobStoreContract('S3BlobStore (fauxqs)', () => new S3BlobStore(s3, { bucket: aws.bucket }));
+
+photoRepositoryContract(
+  'DynamoDbPhotoRepository (dynalite)',
+  () => new DynamoDbPhotoRepository(dynamo, { tableName: aws.table }),
+);
+
+thumbnailQueueContract('SqsThumbnailQueue (fauxqs)', async () => {
+  const queueUrl = await freshQueue();
+  return {
+    queue: new SqsThumbnailQueue(sqs, { queueUrl }),
+    received: async (count) =>
+      (await receiveBodies(queueUrl, count)).map((body) => {
+        const { ownerId, photoId } = body as ThumbnailJob;
+        return { ownerId, photoId };
+      }),
+  };
+});
+
+urlSignerContract('S3UrlSigner (fauxqs behind the presign gate)', async () => ({
+  signer: new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock()),
+  seed: async (key, bytes, contentType) => {
+    await s3.send(
+      new PutObjectCommand({ Bucket: aws.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
+  },
+  read: readObject,
+  fetchSigned: (url, init) => fetch(url, init),
+}));
+
+describe('SqsThumbnailQueue on the wire', () => {
+  it('sends a typed JSON job the worker can tell from S3 notifications', async () => {
+    const queueUrl = await freshQueue();
+    const job = { ownerId: uniqueOwner(), photoId: photoIdAt() };
+    await new SqsThumbnailQueue(sqs, { queueUrl }).enqueue(job);
+    expect(await receiveBodies(queueUrl, 1)).toEqual([{ type: 'thumbnail-job', ...job }]);
+  });
+});
+
+describe('S3UrlSigner against S3 rules', () => {
+  const key = () => `originals/${uniqueOwner('signer')}/${photoIdAt()}`;
+
+  it('refuses an upload of another content type than was signed', async () => {
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
+    const k = key();
+    const target = await signer.signUpload(k, { contentType: 'image/png', size: 4 });
+    const res = await fetch(target.url, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'text/html' },
+      body: new Uint8Array(4),
+    });
+    expect(res.status).toBe(403);
+    expect(await readObject(k)).toBeUndefined();
+  });
+
+  it('refuses an upload and a download once they have expired', async () => {
+    const clock = new ManualClock(Date.now() - 60 * 60 * 1000);
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, clock);
+    const k = key();
+    const target = await signer.signUpload(k, { contentType: 'image/png', size: 4 });
+    expect(Date.parse(target.expiresAt)).toBeLessThan(Date.now());
+    const put = await sendUpload(fetch, target, new Uint8Array(4), 'image/png');
+    expect(put.status).toBe(403);
+    expect(await readObject(k)).toBeUndefined();
+
+    await s3.send(
+      new PutObjectCommand({ Bucket: aws.bucket, Key: k, Body: new Uint8Array(4), ContentType: 'image/png' }),
+    );
+    expect((await fetch(await signer.signGet(k))).status).toBe(403);
+  });
+
+  it('signs no checksum of an empty body into the upload (S3 would answer BadDigest)', async () => {
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
+    const target = await signer.signUpload(key(), { contentType: 'image/png', size: 4 });
+    expect(new URL(target.url).searchParams.has('x-amz-checksum-crc32')).toBe(false);
+    expect(new URL(target.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-length', 'content-type', 'host']),
+    );
+  });
+
+  it('will not sign uploads with a client that would add an empty-body checksum', async () => {
+    const careless = new S3Client({
+      region: aws.region,
+      credentials,
+      endpoint: aws.s3Endpoint,
+      forcePathStyle: true,
+    });
+    const signer = new S3UrlSigner(careless, { bucket: aws.bucket, ...expiries }, new SystemClock());
+    await expect(signer.signUpload(key(), { contentType: 'image/png', size: 4 })).rejects.toThrow(
+      /requestChecksumCalculation/,
+    );
+    careless.destroy();
+  });
+
+  it('serves an original under its display name and type', async () => {
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
+    const k = key();
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: aws.bucket,
+        Key: k,
+        Body: new Uint8Array([1, 2]),
+        ContentType: 'application/octet-stream',
+      }),
+    );
+    const res = await fetch(
+      await signer.signGet(k, { downloadName: 'Plage d’été (1).jpg', contentType: 'image/jpeg' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('content-disposition')).toBe(
+      `inline; filename="Plage d__t_ (1).jpg"; filename*=UTF-8''Plage%20d%E2%80%99%C3%A9t%C3%A9%20%281%29.jpg`,
+    );
+  });
+});
