@@ -1,0 +1,396 @@
+/**
+ * Image benchmark: `npm run bench` (tsx bench/images.ts).
+ *
+ * 1. Speed: on generated photo-like JPEGs of ~2, 12 and 24 MP, baseline and
+ *    progressive, makes the default preset set three ways, interleaved in one
+ *    process so machine noise hits all alike:
+ *      - pipeline: the decode-once pipeline (renderImage) on wasm-vips in-process,
+ *      - processor: the same through WasmVipsImageProcessor (worker thread, copies),
+ *      - per-preset: one wasm-vips thumbnailBuffer call per preset,
+ *      - sharp: one sharp pipeline per preset (native libvips), sharp.concurrency(1).
+ *    All single threaded; medians of BENCH_ITERATIONS runs (default 5).
+ * 2. Peak RSS: each method once per photo in a fresh child process (maxRSS).
+ * 3. Soak: SOAK_COUNT (default 1000) full preset sets over varied 12-24 MP photos
+ *    through one WasmVipsImageProcessor with recycling on, then
+ *    SOAK_NO_RECYCLE_COUNT (default 120) with recycling effectively off; RSS
+ *    every 100 images, throughput, failures.
+ *
+ * Writes a markdown report to bench/results/images.md and prints it.
+ * Photos are generated once and cached in the OS temp directory.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { photoJpeg } from '../test/support/images.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const RESULTS = join(SELF, '..', 'results', 'images.md');
+const CACHE = join(tmpdir(), 'pixport-bench-photos');
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
+const SOAK_COUNT = Number(process.env.SOAK_COUNT ?? 1000);
+const SOAK_NO_RECYCLE_COUNT = Number(process.env.SOAK_NO_RECYCLE_COUNT ?? 120);
+const SAMPLE_EVERY = Number(process.env.SOAK_SAMPLE_EVERY ?? 100);
+const MAX_PIXELS = 50_000_000;
+
+interface Photo {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly progressive: boolean;
+  readonly seed: number;
+}
+
+const photo = (width: number, height: number, progressive: boolean, seed = 1): Photo => ({
+  name: `${((width * height) / 1e6).toFixed(0)}MP-${progressive ? 'progressive' : 'baseline'}${seed > 1 ? `-${seed}` : ''}`,
+  width,
+  height,
+  progressive,
+  seed,
+});
+
+const SPEED_PHOTOS: Photo[] = [1, 2].flatMap((i) => {
+  const progressive = i === 2;
+  return [photo(1728, 1152, progressive), photo(4000, 3000, progressive), photo(6000, 4000, progressive)];
+});
+const SOAK_PHOTOS: Photo[] = [
+  photo(4000, 3000, false, 2),
+  photo(4608, 3456, true, 3),
+  photo(5184, 3888, false, 4),
+  photo(6000, 4000, true, 5),
+];
+
+const METHODS = ['pipeline', 'processor', 'per-preset', 'sharp'] as const;
+type Method = (typeof METHODS)[number];
+
+async function photoFile(p: Photo): Promise<string> {
+  await mkdir(CACHE, { recursive: true });
+  const file = join(CACHE, `${p.name}-${p.width}x${p.height}.jpg`);
+  if (!existsSync(file)) {
+    const bytes = await photoJpeg({
+      width: p.width,
+      height: p.height,
+      progressive: p.progressive,
+      seed: p.seed,
+    });
+    await writeFile(file, bytes);
+  }
+  return file;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+
+/** Makes one preset set by `method`; returns a function that runs it once. */
+async function makeRunner(
+  method: Method,
+): Promise<{ run: (bytes: Uint8Array) => Promise<void>; close: () => Promise<void> }> {
+  const { defaultRenditionSettings: settings } = await import('../src/domain/presets.js');
+  if (method === 'sharp') {
+    const { default: sharp } = await import('sharp');
+    sharp.concurrency(1);
+    return {
+      run: async (bytes) => {
+        for (const p of settings.presets) {
+          await sharp(bytes)
+            .rotate()
+            .resize(p.width, p.height, { fit: p.fit, withoutEnlargement: true })
+            .webp({ quality: settings.quality })
+            .toBuffer();
+        }
+      },
+      close: async () => {},
+    };
+  }
+  if (method === 'processor') {
+    const { WasmVipsImageProcessor } = await import('../src/adapters/image/wasm-vips-image-processor.js');
+    const processor = new WasmVipsImageProcessor();
+    return {
+      run: async (bytes) => {
+        const r = await processor.render(bytes, settings, { maxPixels: MAX_PIXELS });
+        if (!r.ok) throw r.error;
+      },
+      close: () => processor.close(),
+    };
+  }
+  const vips = await loadVips();
+  const { renderImage } = await import('../src/adapters/image/wasm-vips-pipeline.js');
+  if (method === 'pipeline') {
+    return {
+      run: async (bytes) => {
+        const r = renderImage(vips, bytes, settings, { maxPixels: MAX_PIXELS });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+      },
+      close: async () => {},
+    };
+  }
+  return {
+    run: async (bytes) => {
+      for (const p of settings.presets) {
+        const image = vips.Image.thumbnailBuffer(bytes, p.width, {
+          height: p.height,
+          size: 'down',
+          option_string: 'fail_on=error',
+          ...(p.fit === 'cover' ? { crop: 'centre' } : {}),
+        });
+        image.writeToBuffer('.webp', { Q: settings.quality, keep: 'none' });
+        image.delete();
+      }
+    },
+    close: async () => {},
+  };
+}
+
+let vipsInitMs = 0;
+async function loadVips() {
+  const { default: Vips } = await import('wasm-vips');
+  const { configureVips } = await import('../src/adapters/image/wasm-vips-pipeline.js');
+  const started = performance.now();
+  const vips = await Vips({
+    dynamicLibraries: ['vips-heif.wasm'],
+    preRun: [
+      (m: { ENV: Record<string, string> }) => {
+        m.ENV.VIPS_WARNING = '0';
+      },
+    ],
+  } as Parameters<typeof Vips>[0]);
+  vipsInitMs = performance.now() - started;
+  configureVips(vips);
+  return vips;
+}
+
+/** Runs this file again in a fresh process and returns the JSON it prints last. */
+function child<T>(args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...process.execArgv, SELF, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    proc.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) reject(new Error(`child ${args.join(' ')} exited with ${code}: ${out}`));
+      else resolve(JSON.parse(last) as T);
+    });
+  });
+}
+
+// ---- child modes -----------------------------------------------------------
+
+/**
+ * This process's peak RSS. Linux's VmHWM belongs to the process image, while
+ * getrusage's maxRSS survives fork+exec and so starts a child at its parent's
+ * peak: a child spawned from this 700 MB benchmark would report 700 MB.
+ */
+async function peakRssBytes(): Promise<number> {
+  try {
+    const status = await readFile('/proc/self/status', 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+async function childRss(method: Method, file: string): Promise<void> {
+  const bytes = new Uint8Array(await readFile(file));
+  const runner = await makeRunner(method);
+  await runner.run(bytes);
+  await runner.run(bytes);
+  await runner.close();
+  console.log(JSON.stringify({ maxRssBytes: await peakRssBytes() }));
+}
+
+interface SoakReport {
+  readonly count: number;
+  readonly seconds: number;
+  readonly failures: number;
+  readonly samples: { images: number; rssMb: number; heapMb: number; workersStarted: number }[];
+  readonly maxRssMb: number;
+  readonly workersStarted: number;
+  readonly workersLost: number;
+  readonly firstError?: string;
+}
+
+async function childSoak(mode: 'recycle' | 'no-recycle', count: number, files: string[]): Promise<void> {
+  const { WasmVipsImageProcessor } = await import('../src/adapters/image/wasm-vips-image-processor.js');
+  const { defaultRenditionSettings: settings } = await import('../src/domain/presets.js');
+  const photos = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f))));
+  const processor = new WasmVipsImageProcessor(
+    mode === 'recycle'
+      ? {}
+      : { maxImagesPerWorker: Number.MAX_SAFE_INTEGER, maxHeapBytes: Number.POSITIVE_INFINITY },
+  );
+  const samples: SoakReport['samples'] = [];
+  let failures = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  for (let i = 1; i <= count; i++) {
+    try {
+      const r = await processor.render(photos[i % photos.length] as Uint8Array, settings, {
+        maxPixels: MAX_PIXELS,
+      });
+      if (!r.ok) throw r.error;
+    } catch (e) {
+      failures++;
+      firstError ??=
+        e instanceof Error
+          ? `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}`
+          : String(e);
+    }
+    if (i % SAMPLE_EVERY === 0 || i === count) {
+      const stats = processor.stats();
+      samples.push({
+        images: i,
+        rssMb: Math.round(process.memoryUsage.rss() / 1024 / 1024),
+        heapMb: Math.round((stats.current?.heapBytes ?? 0) / 1024 / 1024),
+        workersStarted: stats.workersStarted,
+      });
+      console.error(`soak ${mode}: ${JSON.stringify(samples.at(-1))}`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stats = processor.stats();
+  await processor.close();
+  const report: SoakReport = {
+    count,
+    seconds,
+    failures,
+    samples,
+    maxRssMb: Math.round((await peakRssBytes()) / 1024 / 1024),
+    workersStarted: stats.workersStarted,
+    workersLost: stats.workersLost,
+    ...(firstError ? { firstError } : {}),
+  };
+  console.log(JSON.stringify(report));
+}
+
+// ---- the benchmark -----------------------------------------------------------
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const log = (s: string) =>
+    console.error(`[${((performance.now() - benchStarted) / 1000).toFixed(0)}s] ${s}`);
+
+  log(`generating photos (cached in ${CACHE})`);
+  const speedFiles = await Promise.all(SPEED_PHOTOS.map(photoFile));
+  const soakFiles = await Promise.all(SOAK_PHOTOS.map(photoFile));
+  const speedBytes = await Promise.all(speedFiles.map(async (f) => new Uint8Array(await readFile(f))));
+
+  log('speed: warming up');
+  const runners = new Map<Method, Awaited<ReturnType<typeof makeRunner>>>();
+  for (const m of METHODS) runners.set(m, await makeRunner(m));
+  const initMs = vipsInitMs;
+  const { WasmVipsImageProcessor } = await import('../src/adapters/image/wasm-vips-image-processor.js');
+  const probeProcessor = new WasmVipsImageProcessor();
+  const spawnStarted = performance.now();
+  await probeProcessor.probe(speedBytes[0] as Uint8Array);
+  const workerFirstJobMs = performance.now() - spawnStarted;
+  const workerInitMs = probeProcessor.stats().lastInitMs;
+  await probeProcessor.close();
+  for (const m of METHODS) await runners.get(m)?.run(speedBytes[0] as Uint8Array);
+
+  const times = new Map<string, number[]>();
+  for (let it = 0; it < ITERATIONS; it++) {
+    log(`speed: iteration ${it + 1}/${ITERATIONS}`);
+    for (const [pi, bytes] of speedBytes.entries()) {
+      // Rotate the order so no method always runs first (warm caches, turbo states).
+      const order = METHODS.map((_, k) => METHODS[(k + it + pi) % METHODS.length] as Method);
+      for (const m of order) {
+        const t = performance.now();
+        await runners.get(m)?.run(bytes);
+        const key = `${pi}:${m}`;
+        times.set(key, [...(times.get(key) ?? []), performance.now() - t]);
+      }
+    }
+  }
+  for (const r of runners.values()) await r.close();
+
+  log('peak RSS: one child process per method and photo');
+  const rss = new Map<string, number>();
+  for (const [pi, file] of speedFiles.entries()) {
+    for (const m of METHODS) {
+      const r = await child<{ maxRssBytes: number }>(['--child', 'rss', m, file]);
+      rss.set(`${pi}:${m}`, r.maxRssBytes);
+    }
+  }
+
+  log(`soak: ${SOAK_COUNT} preset sets with recycling`);
+  const soak = await child<SoakReport>(['--child', 'soak', 'recycle', String(SOAK_COUNT), ...soakFiles]);
+  log(`soak: ${SOAK_NO_RECYCLE_COUNT} preset sets without recycling`);
+  const noRecycle = await child<SoakReport>([
+    '--child',
+    'soak',
+    'no-recycle',
+    String(SOAK_NO_RECYCLE_COUNT),
+    ...soakFiles,
+  ]);
+
+  const totalSeconds = (performance.now() - benchStarted) / 1000;
+  const lines: string[] = [];
+  lines.push('# Image benchmark', '');
+  lines.push(
+    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ` +
+      `${(await import('node:os')).cpus().length} cores, wasm-vips 0.0.19, sharp 0.34.5. ` +
+      `Default presets (thumb 256 cover, preview 1024 inside, large 2048 inside), WebP q80, single threaded. ` +
+      `Medians of ${ITERATIONS} interleaved runs; peak RSS is VmHWM of a fresh process running the method twice (the processor's includes its worker thread). ` +
+      `Whole bench took ${(totalSeconds / 60).toFixed(1)} min.`,
+    '',
+  );
+  lines.push(
+    `wasm-vips init: ${initMs.toFixed(0)} ms in-process; ${workerInitMs.toFixed(0)} ms inside a worker, ` +
+      `${workerFirstJobMs.toFixed(0)} ms from a cold processor to its first probe (worker start under tsx included).`,
+    '',
+  );
+  lines.push('## Speed and peak RSS', '');
+  lines.push(
+    '| photo | JPEG | pipeline ms | processor ms | per-preset ms | sharp ms | pipeline / sharp | pipeline / per-preset | peak RSS MiB pipeline / processor / per-preset / sharp |',
+  );
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [pi, p] of SPEED_PHOTOS.entries()) {
+    const med = (m: Method) => median(times.get(`${pi}:${m}`) ?? []);
+    const size = speedBytes[pi]?.length ?? 0;
+    lines.push(
+      `| ${p.name} (${p.width}x${p.height}) | ${(size / 1024 / 1024).toFixed(1)} MB | ${med('pipeline').toFixed(0)} | ` +
+        `${med('processor').toFixed(0)} | ${med('per-preset').toFixed(0)} | ${med('sharp').toFixed(0)} | ` +
+        `${(med('pipeline') / med('sharp')).toFixed(2)} | ${(med('pipeline') / med('per-preset')).toFixed(2)} | ` +
+        `${METHODS.map((m) => mb(rss.get(`${pi}:${m}`) ?? 0)).join(' / ')} |`,
+    );
+  }
+  lines.push('');
+  const soakSection = (title: string, r: SoakReport) => {
+    lines.push(`## ${title}`, '');
+    lines.push(
+      `${r.count} preset sets over ${SOAK_PHOTOS.map((p) => `${p.width}x${p.height}`).join(', ')} JPEGs in ` +
+        `${r.seconds.toFixed(0)} s: ${(r.count / r.seconds).toFixed(2)} images/s, ${((r.seconds * 1000) / r.count).toFixed(0)} ms/image, ` +
+        `${r.failures} failures${r.firstError ? ` (first: ${r.firstError})` : ''}, ` +
+        `${r.workersStarted} workers started, ${r.workersLost} lost, peak RSS ${r.maxRssMb} MiB.`,
+      '',
+    );
+    lines.push('| images | RSS MiB | worker heap MiB | workers started |', '| --- | --- | --- | --- |');
+    for (const s of r.samples) lines.push(`| ${s.images} | ${s.rssMb} | ${s.heapMb} | ${s.workersStarted} |`);
+    lines.push('');
+  };
+  soakSection('Soak with recycling (defaults: 50 images or 448 MiB heap per worker)', soak);
+  soakSection('Soak with recycling off (replaced only when a worker is lost)', noRecycle);
+
+  const report = lines.join('\n');
+  await mkdir(join(RESULTS, '..'), { recursive: true });
+  await writeFile(RESULTS, report);
+  console.log(report);
+}
+
+const [flag, mode, ...rest] = process.argv.slice(2);
+if (flag === '--child' && mode === 'rss') await childRss(rest[0] as Method, rest[1] as string);
+else if (flag === '--child' && mode === 'soak')
+  await childSoak(rest[0] as 'recycle' | 'no-recycle', Number(rest[1]), rest.slice(2));
+else await main();
