@@ -51,6 +51,8 @@ const defaultLog = (entry: LogEntry) =>
 
 // Multipart framing around a direct upload's file: the file itself is checked exactly by the use case.
 const MULTIPART_OVERHEAD = 64 * 1024;
+// A RegisterUpload body is three short fields.
+const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 const photoIdOf = (raw: string): PhotoId => {
   const id = PhotoId.parse(raw);
@@ -125,11 +127,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   authed.post('/uploads', async (c) => {
-    const body = RegisterUploadBody.parse(
-      await c.req.json().catch(() => {
-        throw new InvalidInputError('the body must be a JSON object', 'body');
-      }),
-    );
+    // Bounded: a chunked body declares no length, and must not be buffered whole.
+    const text = new TextDecoder().decode(await readBounded(c.req.raw, MAX_JSON_BODY_BYTES));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new InvalidInputError('the body must be a JSON object', 'body');
+    }
+    const body = RegisterUploadBody.parse(json);
     const result = await useCases.registerUpload.execute({ ownerId: c.get('owner'), ...body });
     if (!result.ok) throw result.error;
     const { photo, upload } = result.value;
@@ -141,10 +147,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
     let bytes: Uint8Array;
     let filename: string;
     if (type.startsWith('multipart/form-data')) {
-      await readBoundedCheck(c.req.raw, limits.maxDirectUploadBytes + MULTIPART_OVERHEAD);
-      const form = await c.req.formData().catch(() => {
-        throw new InvalidInputError('the multipart body is malformed', 'file');
-      });
+      // Read with a bound before parsing: a chunked body declares no length, and
+      // formData() would otherwise buffer however much is sent.
+      const raw = await readBounded(c.req.raw, limits.maxDirectUploadBytes + MULTIPART_OVERHEAD);
+      const form = await new Response(raw as Uint8Array<ArrayBuffer>, {
+        headers: { 'Content-Type': c.req.header('content-type') ?? '' },
+      })
+        .formData()
+        .catch(() => {
+          throw new InvalidInputError('the multipart body is malformed', 'file');
+        });
       const file = form.get('file');
       if (!(file instanceof File))
         throw new InvalidInputError('the multipart body needs a `file` field', 'file');
@@ -225,10 +237,4 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.route('/', authed);
   return app;
-}
-
-/** Refuses a body whose declared length is over the limit before it is parsed. */
-async function readBoundedCheck(request: Request, limit: number): Promise<void> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) await readBounded(request, limit);
 }
