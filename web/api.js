@@ -1,0 +1,142 @@
+/**
+ * The page's client for the Pixport HTTP API. Everything that knows about
+ * origins, identity headers and problem+json lives here, so the UI code only
+ * deals in photos and messages.
+ */
+
+const OWNER_KEY = 'pixport.owner';
+const TOKEN_KEY = 'pixport.token';
+
+/** A refusal from the API, carrying the problem document's `detail` for the user. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} detail
+   */
+  constructor(status, code, detail) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Reads a failed response as problem+json when it is one; a proxy or a CDN may
+ * answer with HTML or nothing, and the user still deserves a sentence.
+ *
+ * @param {Response} res
+ * @returns {Promise<ApiError>}
+ */
+export async function problemOf(res) {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.detail === 'string')
+      return new ApiError(res.status, body.code ?? '', body.detail);
+  } catch {
+    // not JSON: fall through to a generic message
+  }
+  return new ApiError(res.status, '', `the server answered ${res.status} ${res.statusText}`.trim());
+}
+
+/**
+ * @typedef {{ apiBase: string, auth: { mode: 'dev' | 'jwt' | string }, limits?: { maxOriginalBytes?: number } }} PageConfig
+ */
+
+/**
+ * Loads `config.json` from beside the page: the same files are served by the
+ * dev server and by CloudFront, and only this document says where the API is.
+ *
+ * @returns {Promise<PageConfig>}
+ */
+export async function loadConfig() {
+  const res = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store' });
+  if (!res.ok) throw new Error(`config.json: ${res.status}`);
+  const config = await res.json();
+  return { apiBase: config.apiBase ?? '', auth: { mode: config.auth?.mode ?? 'dev' }, limits: config.limits };
+}
+
+/** Talks to one API; identity comes from localStorage so a reload keeps who you act as. */
+export class Api {
+  /** @param {PageConfig} config */
+  constructor(config) {
+    this.mode = config.auth.mode;
+    // '' means same origin; otherwise a base such as https://api.example.com/prod.
+    this.base = config.apiBase.replace(/\/+$/, '');
+    this.origin = this.base ? new URL(this.base, location.href).origin : location.origin;
+  }
+
+  get owner() {
+    return localStorage.getItem(OWNER_KEY) ?? '';
+  }
+
+  set owner(value) {
+    if (value) localStorage.setItem(OWNER_KEY, value);
+    else localStorage.removeItem(OWNER_KEY);
+  }
+
+  get token() {
+    return localStorage.getItem(TOKEN_KEY) ?? '';
+  }
+
+  set token(value) {
+    if (value) localStorage.setItem(TOKEN_KEY, value);
+    else localStorage.removeItem(TOKEN_KEY);
+  }
+
+  /**
+   * A URL the API handed out (signed file URLs, upload targets) may be relative
+   * to the API's origin, not to the page, which can live on another host.
+   *
+   * @param {string} url
+   */
+  resolve(url) {
+    return new URL(url, `${this.origin}/`).href;
+  }
+
+  /** @returns {Record<string, string>} */
+  authHeaders() {
+    if (this.mode === 'jwt') return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+    return this.owner ? { 'X-Owner-Id': this.owner } : {};
+  }
+
+  /**
+   * @param {string} path
+   * @param {RequestInit & { json?: unknown }} [init]
+   */
+  async request(path, init = {}) {
+    const headers = { Accept: 'application/json', ...this.authHeaders(), ...init.headers };
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    }
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, body });
+    if (!res.ok) throw await problemOf(res);
+    return res.status === 204 ? undefined : res.json();
+  }
+
+  /** @param {{ limit?: number, cursor?: string }} page */
+  listPhotos({ limit = 24, cursor } = {}) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) query.set('cursor', cursor);
+    return this.request(`/photos?${query}`);
+  }
+
+  /** @param {string} id */
+  getPhoto(id) {
+    return this.request(`/photos/${encodeURIComponent(id)}`);
+  }
+
+  /** @param {string} id */
+  deletePhoto(id) {
+    return this.request(`/photos/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  /** @param {{ filename: string, contentType: string, size: number }} file */
+  registerUpload(file) {
+    return this.request('/uploads', { method: 'POST', json: file });
+  }
+}
