@@ -18,6 +18,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The gallery page in Debian's chromium against the dev server (see test/e2e).
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The AWS adapters and Lambda handlers against fauxqs (S3, SQS) and dynalite (DynamoDB)
           // on 127.0.0.1, started once for the project by the global setup.
           name: 'integration',
