@@ -26,9 +26,10 @@ const sk = (photoId: PhotoId): string => `${SK_PREFIX}${photoId}`;
 
 type Item = Photo & { pk: string; sk: string };
 
+// Items of this table are written by save() only, so an item is a photo plus its keys.
 const toPhoto = (item: Record<string, unknown>): Photo => {
-  const { pk: _pk, sk: _sk, ...photo } = item as Item;
-  return photo;
+  const { pk: _pk, sk: _sk, ...photo } = item;
+  return photo as unknown as Photo;
 };
 
 /**

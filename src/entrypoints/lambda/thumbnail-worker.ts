@@ -1,0 +1,112 @@
+/**
+ * The thumbnail worker Lambda: SQS batches of S3 ObjectCreated notifications
+ * for originals, and the queue's own ThumbnailJob messages. The container and
+ * the wasm-vips processor are built once per Lambda instance, at module scope;
+ * the processor's worker thread is started on the first image and kept warm.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { Container } from 'inversify';
+import { WasmVipsImageProcessor } from '../../adapters/image/wasm-vips-image-processor.js';
+import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
+import type { ThumbnailOutcome } from '../../application/use-cases/generate-thumbnail.js';
+import { parseAwsConfig } from '../composition/aws-config.js';
+import { awsAdapters } from '../composition/aws-module.js';
+import { coreModule } from '../composition/core-module.js';
+import { TOKENS as T } from '../composition/tokens.js';
+import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
+
+const config = parseAwsConfig(process.env);
+const logger = new Logger({ serviceName: 'pixport-thumbnails' });
+const metrics = new Metrics({ namespace: 'Pixport', serviceName: 'pixport-thumbnails' });
+
+const container = new Container();
+container.load(coreModule(config), awsAdapters(config));
+container.bind(T.ImageProcessor).toConstantValue(new WasmVipsImageProcessor());
+const acceptUpload = container.get(T.AcceptUpload);
+const generateThumbnail = container.get(T.GenerateThumbnail);
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Renders one photo and counts the outcome; a permanent image problem is an outcome, not an error. */
+async function render(job: ThumbnailJob): Promise<ThumbnailOutcome> {
+  const started = performance.now();
+  const outcome = await generateThumbnail.execute(job);
+  const durationMs = performance.now() - started;
+  if (outcome.kind === 'ready') metrics.addMetric('ThumbnailsMade', MetricUnit.Count, 1);
+  if (outcome.kind === 'failed') metrics.addMetric('ThumbnailsFailed', MetricUnit.Count, 1);
+  if (outcome.kind !== 'skipped') metrics.addMetric('ThumbnailDuration', MetricUnit.Milliseconds, durationMs);
+  logger.info('thumbnail job', {
+    ...job,
+    outcome: outcome.kind,
+    ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),
+    ...(outcome.kind === 'failed' ? { failure: outcome.photo.failure } : {}),
+    durationMs: Math.round(durationMs),
+  });
+  return outcome;
+}
+
+/**
+ * One SQS record. Returning acknowledges it (SQS deletes it); throwing
+ * reports it in batchItemFailures, so SQS redelivers it after the visibility
+ * timeout and finally moves it to the DLQ.
+ */
+async function handleRecord(record: SQSRecord): Promise<void> {
+  logger.appendKeys({ messageId: record.messageId });
+  try {
+    let message: ReturnType<typeof parseWorkerMessage>;
+    try {
+      message = parseWorkerMessage(record.body, config.bucket);
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      // Acknowledged, not retried: the same bytes will never parse, so a retry only
+      // delays the DLQ. The log line (with the body) is the record of it.
+      logger.error('malformed message dropped', { error, body: record.body.slice(0, 2048) });
+      metrics.addMetric('MessagesDropped', MetricUnit.Count, 1);
+      return;
+    }
+
+    switch (message.kind) {
+      case 'ignored':
+        logger.info('message ignored', { reason: message.reason });
+        return;
+      case 'thumbnail-job':
+        await render(message.job);
+        return;
+      case 'original-created': {
+        // Renders right here rather than queueing a second message for it.
+        const accepted = await acceptUpload.execute({ ...message.job, enqueue: false });
+        if (!accepted.ok) {
+          // No record (deleted, or never registered) or no object (deleted since): nothing to make.
+          logger.warn('upload not accepted', { ...message.job, key: message.key, error: accepted.error });
+          return;
+        }
+        await render(message.job);
+        return;
+      }
+    }
+  } catch (error) {
+    logger.error('message failed; SQS will redeliver it', { error });
+    throw error;
+  } finally {
+    logger.removeKeys(['messageId']);
+  }
+}
+
+/**
+ * The Lambda handler: reports only the records that failed for a reason a
+ * retry may cure, so one bad record never fails the others.
+ *
+ * @example
+ * const { batchItemFailures } = await handler(sqsEvent, context);
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  try {
+    return await processPartialResponse(event, handleRecord, processor, { context });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
