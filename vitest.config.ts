@@ -44,6 +44,17 @@ export default defineConfig({
           },
         },
       },
+      {
+        extends: true,
+        test: {
+          // The CDK app: synthesizes the stack (esbuild bundling included) and asserts the template.
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,129 @@
+import { Duration } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NodeLambda } from './node-lambda.js';
+import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
+
+/** The worker's entry file, relative to the repository root. */
+export const WORKER_ENTRY = 'src/entrypoints/lambda/thumbnail-worker.ts';
+/** The wasm-vips worker thread; WasmVipsImageProcessor loads it as `./wasm-vips-worker.js` beside itself. */
+export const IMAGE_WORKER_THREAD_ENTRY = 'src/adapters/image/wasm-vips-worker.ts';
+
+/**
+ * Worker memory, sized from the core bench (bench/results/images.md): a 12-24 MP
+ * JPEG through WasmVipsImageProcessor peaks at 768 MB RSS for the whole process
+ * (measured before the processor's recycle threshold came down to 448 MiB of
+ * WebAssembly heap, which its authors measure as keeping the process under 600 MB).
+ * Add the originals of one batch, held at once (Powertools runs a batch's records
+ * concurrently; the processor renders them one at a time), 50 MiB each at worst,
+ * plus the copy handed to the thread: about 1.1 GB at worst. 1,769 MB is where Lambda gives one
+ * whole vCPU; the pipeline is single threaded, so more memory buys no speed, while
+ * less slows it (CPU is allotted in proportion to memory) and thins the ~2x headroom
+ * over the measured peak that a 50 MP PNG (no shrink-on-load) may need.
+ */
+export const WORKER_MEMORY_MB = 1769;
+/**
+ * A 12-24 MP photo takes 1.0-1.3 s to render (the bench's processor column); a
+ * batch of {@link WORKER_BATCH_SIZE} 50 MP originals at about 2.5x that, plus a
+ * cold wasm-vips start (0.4 s) and S3 transfers, fits with room to spare.
+ */
+export const WORKER_TIMEOUT = Duration.seconds(60);
+export const WORKER_BATCH_SIZE = 5;
+/** AWS's advice for SQS event sources: at least six times the function's timeout. */
+export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
+export const MAX_RECEIVE_COUNT = 5;
+/** How long a dead letter waits for a redrive. */
+export const DLQ_RETENTION = Duration.days(14);
+
+/** Options of {@link ThumbnailProcessing}. */
+export interface ThumbnailProcessingProps {
+  readonly photos: Bucket;
+  readonly table: Table;
+  readonly logRetention: RetentionDays;
+  /** The environment the worker's composition root reads (bucket, table, queue...). */
+  readonly environment: (queue: Queue) => Record<string, string>;
+}
+
+/**
+ * From an original landing in S3 to its renditions: ObjectCreated events under
+ * `originals/` go to the thumbnail queue (with a DLQ), which feeds the worker Lambda
+ * in batches that report item failures, so one bad photo never retries the others.
+ */
+export class ThumbnailProcessing extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly worker: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ThumbnailProcessingProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'Dead Letters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    this.queue = new Queue(this, 'Jobs', {
+      // SSE-SQS, not KMS: S3 can deliver notifications to it without a key policy.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    props.photos.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
+      prefix: ORIGINALS_PREFIX,
+    });
+
+    this.worker = new NodeLambda(this, 'Worker', {
+      entry: WORKER_ENTRY,
+      description: 'Pixport thumbnail worker: S3 notifications and thumbnail jobs from SQS',
+      memorySize: WORKER_MEMORY_MB,
+      timeout: WORKER_TIMEOUT,
+      logRetention: props.logRetention,
+      environment: props.environment(this.queue),
+      // wasm-vips finds its .wasm files beside its own module, so it cannot be
+      // bundled: it ships as a package in node_modules, beside the worker thread.
+      externalModules: ['wasm-vips'],
+      afterBundling: shipWasmVips,
+    }).fn;
+
+    this.worker.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+
+    // Reads originals (and HEADs them: s3:ListBucket makes a missing key a 404, not a 403),
+    // writes renditions, deletes renditions of a photo deleted mid-job and discarded originals.
+    props.photos.grantRead(this.worker, `${ORIGINALS_PREFIX}*`);
+    props.photos.grantPut(this.worker, `${RENDITIONS_PREFIX}*`);
+    props.photos.grantDelete(this.worker, `${RENDITIONS_PREFIX}*`);
+    props.photos.grantDelete(this.worker, `${ORIGINALS_PREFIX}*`);
+    props.table.grantReadWriteData(this.worker);
+    // No SendMessage: the worker accepts with `enqueue: false` and renders at once.
+  }
+}
+
+/**
+ * Completes the worker bundle: the wasm-vips worker thread as `wasm-vips-worker.js`
+ * beside `index.mjs` (ESM, so a package.json with `"type": "module"`), and the
+ * parts of the wasm-vips package Node loads: its ES module, the main module and
+ * libheif for AVIF; the browser builds and the JPEG XL and SVG modules stay out.
+ * Copied from the installed package, so bundling needs no network. The same
+ * layout as `npm run build` (scripts/build.ts) makes in dist/thumbnail-worker.
+ */
+function shipWasmVips(inputDir: string, outputDir: string): string[] {
+  const pkg = `${inputDir}/node_modules/wasm-vips`;
+  const dest = `${outputDir}/node_modules/wasm-vips`;
+  return [
+    `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${IMAGE_WORKER_THREAD_ENTRY}" --bundle --platform=node --format=esm --target=node22 --minify --sourcemap --external:wasm-vips --log-level=warning --outfile="${outputDir}/wasm-vips-worker.js"`,
+    `echo '{"type":"module"}' > "${outputDir}/package.json"`,
+    `mkdir -p "${dest}/lib"`,
+    `cp "${pkg}/package.json" "${pkg}/LICENSE" "${pkg}/THIRD-PARTY-NOTICES.md" "${dest}/"`,
+    `cp "${pkg}/lib/vips-node.mjs" "${pkg}/lib/vips.wasm" "${pkg}/lib/vips-heif.wasm" "${dest}/lib/"`,
+  ];
+}

@@ -1,0 +1,564 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/processing.js';
+import { API_ROUTES } from '../../deploy/lib/routes.js';
+import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
+import { onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.js';
+
+let s: Synthesized;
+/** The logical id of a construct's CloudFormation resource. */
+const idOf = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const props = (type: string, id: string): Record<string, unknown> => {
+  const resource = resourcesOf(s.template, type)[id];
+  if (!resource) throw new Error(`no ${type} ${id}`);
+  return resource.Properties ?? {};
+};
+/** The statements of the bucket policy on the bucket with logical id `bucket`. */
+const bucketPolicyOf = (bucket: string): Record<string, unknown>[] => {
+  const policy = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).find(
+    (p) => JSON.stringify(p.Properties?.Bucket) === JSON.stringify({ Ref: bucket }),
+  );
+  const document = policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined;
+  if (!document) throw new Error(`no bucket policy on ${bucket}`);
+  return document.Statement;
+};
+
+beforeAll(() => {
+  // Once for the file: this runs esbuild for both Lambdas and CloudFormation's schema validation.
+  s = synthesize();
+});
+
+describe('storage', () => {
+  it('keeps the photos bucket private, encrypted, retained, with the lifecycle rules', () => {
+    const id = idOf(s.stack.storage.photos);
+    s.template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const bucket = props('AWS::S3::Bucket', id);
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.VersioningConfiguration).toBeUndefined();
+    expect(bucket.LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Id: 'abort-incomplete-multipart-uploads',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+        {
+          Id: 'expire-unaccepted-originals',
+          Prefix: 'originals/',
+          TagFilters: [{ Key: 'pixport-upload', Value: 'pending' }],
+          ExpirationInDays: 14,
+          Status: 'Enabled',
+        },
+      ],
+    });
+  });
+
+  it('lets the site send signed uploads to the photos bucket (CORS PUT and POST from the site origin)', () => {
+    const cors = props('AWS::S3::Bucket', idOf(s.stack.storage.photos)).CorsConfiguration as {
+      CorsRules: { AllowedMethods: string[]; AllowedOrigins: unknown[] }[];
+    };
+    expect(cors.CorsRules).toHaveLength(1);
+    const [rule] = cors.CorsRules;
+    expect(rule?.AllowedMethods).toEqual(expect.arrayContaining(['PUT', 'POST']));
+    expect(JSON.stringify(rule?.AllowedOrigins)).toContain(idOf(s.stack.delivery.distribution));
+    expect(JSON.stringify(rule?.AllowedOrigins)).not.toContain('"*"');
+  });
+
+  it('has a separate private, encrypted web bucket', () => {
+    const photos = idOf(s.stack.storage.photos);
+    const web = idOf(s.stack.storage.web);
+    expect(web).not.toBe(photos);
+    const bucket = props('AWS::S3::Bucket', web);
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.WebsiteConfiguration).toBeUndefined();
+  });
+
+  it('denies every request without TLS in both bucket policies', () => {
+    for (const bucket of [s.stack.storage.photos, s.stack.storage.web]) {
+      const id = idOf(bucket);
+      const statements = bucketPolicyOf(id);
+      expect(statements).toContainEqual({
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: [
+          { 'Fn::GetAtt': [id, 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
+        ],
+      });
+    }
+  });
+
+  it('makes the table pk/sk strings, on demand, with point-in-time recovery, retained', () => {
+    s.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('thumbnail processing', () => {
+  it('sends ObjectCreated events under originals/ (and only those) to the thumbnail queue', () => {
+    const [, notifications] = onlyResource(s.template, 'Custom::S3BucketNotifications');
+    expect(notifications.Properties?.BucketName).toEqual({ Ref: idOf(s.stack.storage.photos) });
+    expect(notifications.Properties?.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'originals/' }] } },
+          QueueArn: { 'Fn::GetAtt': [idOf(s.stack.processing.queue), 'Arn'] },
+        },
+      ],
+    });
+  });
+
+  it('lets S3, from the photos bucket only, send to the queue', () => {
+    const queue = idOf(s.stack.processing.queue);
+    const policy = Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy')).find((p) =>
+      JSON.stringify(p.Properties?.Queues).includes(queue),
+    );
+    expect(policy?.Properties?.PolicyDocument).toMatchObject({
+      Statement: expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(s.stack.storage.photos), 'Arn'] } },
+          },
+        }),
+      ]),
+    });
+  });
+
+  it('dead-letters a job after 5 receives, and waits at least 6x the worker timeout before a retry', () => {
+    const queue = props('AWS::SQS::Queue', idOf(s.stack.processing.queue));
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [idOf(s.stack.processing.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    const worker = props('AWS::Lambda::Function', idOf(s.stack.processing.worker));
+    expect(typeof worker.Timeout).toBe('number');
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Timeout as number));
+    expect(queue.VisibilityTimeout).toBe(QUEUE_VISIBILITY_TIMEOUT.toSeconds());
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('feeds the worker from the queue with ReportBatchItemFailures', () => {
+    const [, mapping] = onlyResource(s.template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [idOf(s.stack.processing.queue), 'Arn'] },
+      FunctionName: { Ref: idOf(s.stack.processing.worker) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('sizes the worker from the bench', () => {
+    expect(props('AWS::Lambda::Function', idOf(s.stack.processing.worker)).MemorySize).toBe(WORKER_MEMORY_MB);
+  });
+});
+
+describe('lambdas', () => {
+  it.each([
+    ['http', () => s.stack.api.handler],
+    ['thumbnail-worker', () => s.stack.processing.worker],
+  ])('runs %s on arm64, Node 22, with a log group that expires', (_name, fn) => {
+    const lambda = props('AWS::Lambda::Function', idOf(fn()));
+    expect(lambda).toMatchObject({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+    });
+    const logGroup = (lambda.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(props('AWS::Logs::LogGroup', logGroup).RetentionInDays).toBe(30);
+    const env = (lambda.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({
+      PHOTOS_BUCKET: { Ref: idOf(s.stack.storage.photos) },
+      PHOTOS_TABLE: { Ref: idOf(s.stack.storage.table) },
+      THUMBNAIL_QUEUE_URL: { Ref: idOf(s.stack.processing.queue) },
+    });
+    expect(env).not.toHaveProperty('AWS_REGION');
+  });
+
+  it('tells the http Lambda the site origin for CORS', () => {
+    const env = (
+      props('AWS::Lambda::Function', idOf(s.stack.api.handler)).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(JSON.stringify(env.ALLOWED_ORIGINS)).toContain(idOf(s.stack.delivery.distribution));
+  });
+
+  /** The staged bundle of a function: `asset.<hash>` in the cloud assembly. */
+  const bundleOf = (fn: IConstruct): string => {
+    const code = props('AWS::Lambda::Function', idOf(fn)).Code as { S3Key: string };
+    const dir = join(s.assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    expect(existsSync(dir), dir).toBe(true);
+    return dir;
+  };
+
+  it('ships the worker with its wasm-vips worker thread and the wasm-vips package', () => {
+    const dir = bundleOf(s.stack.processing.worker);
+    expect(readdirSync(dir).sort()).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'node_modules',
+      'package.json',
+      'wasm-vips-worker.js',
+      'wasm-vips-worker.js.map',
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(readdirSync(join(dir, 'node_modules', 'wasm-vips', 'lib')).sort()).toEqual([
+      'vips-heif.wasm',
+      'vips-node.mjs',
+      'vips.wasm',
+    ]);
+    // wasm-vips stays external: imported, not inlined.
+    expect(readFileSync(join(dir, 'wasm-vips-worker.js'), 'utf8')).toMatch(/from\s*"wasm-vips"/);
+  });
+
+  it('starts wasm-vips from the worker bundle alone (the assembly lies outside the repository)', async () => {
+    const dir = bundleOf(s.stack.processing.worker);
+    const worker = new Worker(join(dir, 'wasm-vips-worker.js'));
+    try {
+      const reply = await new Promise<{ type: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
+      expect(reply.type).toBe('ready');
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  /**
+   * Imports a bundle in a fresh Node process, as Lambda would (cold start: configuration,
+   * container), and calls its handler with `event`. Events that need no AWS call only.
+   */
+  const invoke = (dir: string, event: unknown): unknown => {
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+      const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'test', functionName: 'test' });
+      process.stdout.write('\\n' + JSON.stringify(result));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'none',
+        AWS_SECRET_ACCESS_KEY: 'none',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        PHOTOS_BUCKET: 'pixport-photos',
+        PHOTOS_TABLE: 'pixport-photos',
+        THUMBNAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/jobs',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    return JSON.parse(out.trim().split('\n').at(-1) as string);
+  };
+
+  it('cold-starts the bundled worker and acknowledges the s3:TestEvent S3 sends first', () => {
+    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'pixport-photos' });
+    const event = {
+      Records: [{ messageId: 'm1', body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} }],
+    };
+    expect(invoke(bundleOf(s.stack.processing.worker), event)).toEqual({ batchItemFailures: [] });
+  });
+
+  it('cold-starts the bundled http Lambda: /health answers, /photos without claims is a 401', () => {
+    const dir = bundleOf(s.stack.api.handler);
+    const request = (method: string, path: string) => ({
+      version: '2.0',
+      routeKey: `${method} ${path}`,
+      rawPath: path,
+      rawQueryString: '',
+      headers: { host: 'api.example.com' },
+      isBase64Encoded: false,
+      requestContext: {
+        http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+        requestId: 'r1',
+        routeKey: `${method} ${path}`,
+        stage: '$default',
+        domainName: 'api.example.com',
+        accountId: '111111111111',
+        apiId: 'api',
+        time: '22/Nov/2026:00:00:00 +0000',
+        timeEpoch: 0,
+      },
+    });
+    expect(invoke(dir, request('GET', '/health'))).toMatchObject({ statusCode: 200 });
+    expect(invoke(dir, request('GET', '/photos'))).toMatchObject({ statusCode: 401 });
+  });
+
+  it('bundles everything into the http Lambda (no node_modules, no wasm-vips)', () => {
+    const dir = bundleOf(s.stack.api.handler);
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).not.toContain('wasm-vips');
+  });
+});
+
+describe('api and auth', () => {
+  const routes = () =>
+    Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown },
+    );
+  const authorizerId = () => onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer')[0];
+
+  it('has a JWT authorizer over the Cognito user pool and its client', () => {
+    const [, authorizer] = onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer');
+    const pool = idOf(s.stack.auth.userPool as IConstruct);
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: idOf(s.stack.auth.userPoolClient as IConstruct) }],
+        Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [pool, 'ProviderURL'] }]] },
+      },
+    });
+  });
+
+  it('creates a user pool without self sign-up and a public client with USER_PASSWORD_AUTH', () => {
+    s.template.hasResource('AWS::Cognito::UserPool', {
+      Properties: Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }),
+      DeletionPolicy: 'Retain',
+    });
+    s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      GenerateSecret: false,
+    });
+  });
+
+  it('puts the authorizer on every route but health, the OpenAPI document and CORS preflight', () => {
+    const all = routes();
+    expect(all.map((r) => r.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of all) {
+      const isPublic = ['GET /health', 'GET /openapi.json', 'OPTIONS /{proxy+}'].includes(route.RouteKey);
+      if (isPublic) {
+        expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe('NONE');
+        expect(route.AuthorizerId, route.RouteKey).toBeUndefined();
+      } else {
+        expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+        expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizerId() });
+      }
+    }
+  });
+
+  it("routes exactly the app's OpenAPI operations, public exactly where the document says so", () => {
+    const doc = openApiDocument() as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const fromDoc = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        public: Array.isArray(op.security) && op.security.length === 0,
+      })),
+    );
+    const fromStack = API_ROUTES.filter((r) => r.method !== 'OPTIONS').map((r) => ({
+      key: `${r.method} ${r.path}`,
+      public: r.public === true,
+    }));
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect(fromStack.sort(byKey)).toEqual(fromDoc.sort(byKey));
+  });
+});
+
+describe('delivery', () => {
+  const distribution = () =>
+    props('AWS::CloudFront::Distribution', idOf(s.stack.delivery.distribution)).DistributionConfig as {
+      Origins: {
+        Id: string;
+        DomainName: unknown;
+        OriginAccessControlId?: unknown;
+        S3OriginConfig?: unknown;
+      }[];
+      DefaultCacheBehavior: Record<string, unknown>;
+      CacheBehaviors: Record<string, unknown>[];
+      DefaultRootObject: string;
+    };
+
+  it('serves the web bucket through origin access control', () => {
+    const [oacId, oac] = onlyResource(s.template, 'AWS::CloudFront::OriginAccessControl');
+    expect(oac.Properties?.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const config = distribution();
+    const s3Origin = config.Origins.find((o) => o.OriginAccessControlId !== undefined);
+    expect(s3Origin?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(JSON.stringify(s3Origin?.DomainName)).toContain(idOf(s.stack.storage.web));
+    expect(s3Origin?.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(s3Origin?.Id);
+  });
+
+  it('lets only this distribution read the web bucket', () => {
+    const web = idOf(s.stack.storage.web);
+    const statements = bucketPolicyOf(web);
+    const cloudfront = statements.filter(
+      (st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudfront.amazonaws.com' }),
+    );
+    expect(cloudfront).toHaveLength(1);
+    expect(cloudfront[0]).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject' });
+    expect(JSON.stringify(cloudfront[0]?.Condition)).toContain(idOf(s.stack.delivery.distribution));
+  });
+
+  it('sends /api/* to the HTTP API uncached, with every viewer header but Host, through the prefix-cutting function', () => {
+    const config = distribution();
+    const [api] = config.CacheBehaviors;
+    expect(config.CacheBehaviors).toHaveLength(1);
+    expect(api).toMatchObject({
+      PathPattern: '/api/*',
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // AllViewerExceptHostHeader
+      FunctionAssociations: [
+        {
+          EventType: 'viewer-request',
+          FunctionARN: {
+            'Fn::GetAtt': [idOf(s.stack.delivery.node.findChild('Strip Api Base')), 'FunctionARN'],
+          },
+        },
+      ],
+    });
+    const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
+    expect(JSON.stringify(origin?.DomainName)).toContain(idOf(s.stack.api.api));
+    expect(JSON.stringify(origin?.DomainName)).toContain('execute-api');
+  });
+
+  it('cuts /api off the path in the CloudFront Function', () => {
+    const [, fn] = onlyResource(s.template, 'AWS::CloudFront::Function');
+    const code = fn.Properties?.FunctionCode as string;
+    const run = (uri: string): string =>
+      runInNewContext(`${code}\nhandler({ request: { uri: ${JSON.stringify(uri)} } }).uri`) as string;
+    expect(run('/api/photos')).toBe('/photos');
+    expect(run('/api/photos/0190/thumbnails/thumb')).toBe('/photos/0190/thumbnails/thumb');
+    expect(run('/api/')).toBe('/');
+    expect(fn.Properties?.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
+  });
+
+  it('deploys web/ with a generated config.json naming the API base and the user pool', () => {
+    const [, deployment] = onlyResource(s.template, 'Custom::CDKBucketDeployment');
+    expect(deployment.Properties?.DestinationBucketName).toEqual({ Ref: idOf(s.stack.storage.web) });
+    expect(deployment.Properties?.DistributionPaths).toEqual(['/*']);
+    const configDir = readdirSync(s.assemblyDir).find((d) =>
+      existsSync(join(s.assemblyDir, d, 'config.json')),
+    );
+    const config = JSON.parse(readFileSync(join(s.assemblyDir, configDir as string, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ apiBase: '/api', auth: { mode: 'jwt' } });
+    // Deploy-time values travel as markers, which the deployment replaces with these.
+    const markers = JSON.stringify(deployment.Properties?.SourceMarkers);
+    expect(markers).toContain(idOf(s.stack.auth.userPool as IConstruct));
+    expect(markers).toContain(idOf(s.stack.auth.userPoolClient as IConstruct));
+    expect(Object.keys(config.auth).sort()).toEqual(['clientId', 'issuer', 'mode', 'region', 'userPoolId']);
+    const pageDir = readdirSync(s.assemblyDir).find((d) => existsSync(join(s.assemblyDir, d, 'index.html')));
+    expect(pageDir).toBeDefined();
+    expect(existsSync(join(s.assemblyDir, pageDir as string, 'config.json'))).toBe(false);
+  });
+});
+
+describe('operations', () => {
+  const alarms = () =>
+    Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
+
+  it('alarms on DLQ depth, worker errors and API 5xx, to the SNS topic', () => {
+    const topic = { Ref: idOf(s.stack.alarms.topic) };
+    const all = alarms();
+    for (const alarm of all) {
+      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.OKActions).toEqual([topic]);
+    }
+    const find = (metric: string, namespace: string) =>
+      all.find((a) => a.MetricName === metric && a.Namespace === namespace);
+    expect(find('ApproximateNumberOfMessagesVisible', 'AWS/SQS')).toMatchObject({
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [idOf(s.stack.processing.deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(
+      all.find(
+        (a) =>
+          a.MetricName === 'Errors' && JSON.stringify(a.Dimensions).includes(idOf(s.stack.processing.worker)),
+      ),
+    ).toBeDefined();
+    expect(find('5xx', 'AWS/ApiGateway')).toMatchObject({
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf(s.stack.api.api) } }],
+    });
+    expect(all).toHaveLength(5);
+    s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('outputs the URLs, the user pool and client, the bucket, the table and the queue', () => {
+    expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'DeadLetterQueueName',
+        'JwtIssuer',
+        'PhotosBucketName',
+        'QueueName',
+        'QueueUrl',
+        'SiteUrl',
+        'TableName',
+        'UserPoolClientId',
+        'UserPoolId',
+        'WebBucketName',
+      ].sort(),
+    );
+  });
+});

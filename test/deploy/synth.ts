@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { REPO_ROOT } from '../../deploy/lib/node-lambda.js';
+import { PixportStack, type PixportStackProps } from '../../deploy/lib/pixport-stack.js';
+
+/** The feature flags and settings `cdk synth` reads from deploy/cdk.json, so tests see the same template. */
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'deploy', 'cdk.json'), 'utf8'),
+).context;
+
+/** A synthesized stack: its construct, its template and the cloud assembly's directory. */
+export interface Synthesized {
+  readonly stack: PixportStack;
+  readonly template: Template;
+  readonly assemblyDir: string;
+}
+
+/**
+ * Synthesizes a PixportStack once, as `npm run synth` would.
+ *
+ * `bundle: false` skips esbuild (CDK's `aws:cdk:bundling-stacks` context, as
+ * `cdk deploy --exclusively` uses it) and the CloudFormation schema validation,
+ * for tests about the template's shape that need neither.
+ */
+export function synthesize(props: PixportStackProps = {}, options: { bundle?: boolean } = {}): Synthesized {
+  const bundle = options.bundle ?? true;
+  const app = new App({
+    context: {
+      ...CDK_CONTEXT,
+      ...(bundle
+        ? {}
+        : { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': false }),
+    },
+  });
+  const stack = new PixportStack(app, 'Pixport', props);
+  const assembly = app.synth();
+  const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
+  return { stack, template, assemblyDir: assembly.directory };
+}
+
+/** A CloudFormation resource as it appears in a template. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+/** Every resource of `type`, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, CfnResource> {
+  return template.findResources(type) as Record<string, CfnResource>;
+}
+
+/** The one resource of `type` (fails if there are more or none). */
+export function onlyResource(template: Template, type: string): [string, CfnResource] {
+  const entries = Object.entries(resourcesOf(template, type));
+  if (entries.length !== 1) throw new Error(`expected one ${type}, found ${entries.length}`);
+  return entries[0] as [string, CfnResource];
+}
+
+/** `{ Ref: id }` or `{ 'Fn::GetAtt': [id, ...] }` pointing at logical id `id`? */
+export function refersTo(value: unknown, id: string): boolean {
+  return JSON.stringify(value).includes(`"${id}"`);
+}
