@@ -26,6 +26,9 @@ export type SignedGrant =
 
 const encoder = new TextEncoder();
 
+// Bounds the memory of the signed-URL cache; it is simply emptied when full.
+const MAX_CACHED_URLS = 10_000;
+
 const toBase64Url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
@@ -60,6 +63,7 @@ export class HmacUrlSigner implements UrlSigner {
   private readonly key: Promise<CryptoKey>;
   private readonly getTtl: number;
   private readonly uploadTtl: number;
+  private readonly signedGets = new Map<string, string>();
 
   constructor(
     private readonly config: HmacUrlSignerConfig,
@@ -79,7 +83,26 @@ export class HmacUrlSigner implements UrlSigner {
   }
 
   async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
-    const exp = this.expiry(this.getTtl);
+    // Expiries are rounded up to a step of a quarter of the TTL, so the same
+    // object gets the same URL for a while: a gallery listed twice reuses its
+    // URLs (the browser's cache of immutable renditions then works), and the
+    // signature is computed once per step instead of once per listing.
+    const step = Math.max(1, Math.floor(this.getTtl / 4));
+    const exp = Math.ceil(this.expiry(this.getTtl) / step) * step;
+    const cacheKey = JSON.stringify([key, exp, options.downloadName ?? null, options.contentType ?? null]);
+    const cached = this.signedGets.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const url = await this.buildGet(key, exp, options);
+    if (this.signedGets.size >= MAX_CACHED_URLS) this.signedGets.clear();
+    this.signedGets.set(cacheKey, url);
+    return url;
+  }
+
+  private async buildGet(
+    key: string,
+    exp: number,
+    options: { downloadName?: string; contentType?: string },
+  ): Promise<string> {
     const params = new URLSearchParams({ exp: String(exp) });
     if (options.downloadName !== undefined) params.set('dn', options.downloadName);
     if (options.contentType !== undefined) params.set('ct', options.contentType);

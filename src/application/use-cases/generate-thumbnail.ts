@@ -1,6 +1,11 @@
 import { ContentType } from '../../domain/content-type.js';
 import type { DomainError } from '../../domain/domain-error.js';
-import { FileTooLargeError, UnsupportedImageError, UploadMissingError } from '../../domain/errors.js';
+import {
+  FileTooLargeError,
+  ImageTooLargeError,
+  UnsupportedImageError,
+  UploadMissingError,
+} from '../../domain/errors.js';
 import type { Limits } from '../../domain/limits.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import { Photo, type Rendition } from '../../domain/photo.js';
@@ -74,7 +79,12 @@ export class GenerateThumbnail {
     const rendered = await this.processor.render(original.bytes, this.settings, {
       maxPixels: this.limits.maxPixels,
     });
-    if (!rendered.ok) return this.fail(photo, rendered.error, { contentType });
+    if (!rendered.ok) {
+      // An image refused for its size still tells its size: show it with the reason.
+      const { error } = rendered;
+      const size = error instanceof ImageTooLargeError ? { width: error.width, height: error.height } : {};
+      return this.fail(photo, error, { contentType, ...size });
+    }
     const output = rendered.value;
 
     const renditions: Rendition[] = output.renditions.map((r) => ({

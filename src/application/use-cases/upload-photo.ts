@@ -38,6 +38,12 @@ export class UploadPhoto {
     private readonly accept: AcceptUpload,
     private readonly blobs: BlobStore,
     private readonly limits: Limits,
+    /**
+     * Whether storage itself announces new originals (S3 notifications on AWS):
+     * then the announcement drives the thumbnails and no job is queued here,
+     * which would only render the same photo twice.
+     */
+    private readonly storageAnnouncesUploads = false,
   ) {}
 
   async execute(input: UploadPhotoInput): Promise<Result<Photo, UploadPhotoError>> {
@@ -60,6 +66,10 @@ export class UploadPhoto {
     if (!registered.ok) return registered;
     const { photo } = registered.value;
     await this.blobs.put(StorageKeys.original(photo.ownerId, photo.id), input.bytes, { contentType });
-    return this.accept.execute({ ownerId: photo.ownerId, photoId: photo.id });
+    return this.accept.execute({
+      ownerId: photo.ownerId,
+      photoId: photo.id,
+      enqueue: !this.storageAnnouncesUploads,
+    });
   }
 }

@@ -16,6 +16,8 @@ import { TOKENS as T } from './tokens.js';
 export interface CoreConfig {
   readonly limits: Limits;
   readonly renditions: RenditionSettings;
+  /** Storage announces new originals itself (S3 notifications), so direct uploads queue no job. */
+  readonly storageAnnouncesUploads?: boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ export function coreModule(config: CoreConfig): ContainerModule {
       .inSingletonScope();
     bind(T.UploadPhoto)
       .toResolvedValue(
-        (register, accept, blobs, limits) => new UploadPhoto(register, accept, blobs, limits),
+        (register, accept, blobs, limits) =>
+          new UploadPhoto(register, accept, blobs, limits, config.storageAnnouncesUploads ?? false),
         [T.RegisterUpload, T.AcceptUpload, T.BlobStore, T.Limits],
       )
       .inSingletonScope();

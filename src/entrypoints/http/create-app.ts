@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
@@ -114,19 +114,24 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     return problemResponse(error, c.get('requestId'));
   });
-  app.notFound(() => problemResponse(new EdgeError(404, 'route-not-found', 'no such route')));
+  app.notFound((c) =>
+    problemResponse(new EdgeError(404, 'route-not-found', 'no such route'), c.get('requestId')),
+  );
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   if (deps.files) app.route('/files', filesRoutes(deps.files));
 
-  const authed = new Hono<Env>();
-  authed.use(async (c, next) => {
+  // Identity is resolved on the API routes only: /health, /openapi.json, /files
+  // (authorised by their signature) and whatever a runtime serves beside the
+  // API (the gallery page) need none, and an unknown route is a 404, not a 401.
+  const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     c.set('owner', await identity(c));
     await next();
-  });
+  };
+  for (const path of ['/uploads', '/photos', '/photos/*']) app.use(path, authenticate);
 
-  authed.post('/uploads', async (c) => {
+  app.post('/uploads', async (c) => {
     // Bounded: a chunked body declares no length, and must not be buffered whole.
     const text = new TextDecoder().decode(await readBounded(c.req.raw, MAX_JSON_BODY_BYTES));
     let json: unknown;
@@ -142,7 +147,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json({ photo: toPhotoJson({ photo, urls: { renditions: {} } }), upload }, 201);
   });
 
-  authed.post('/photos', async (c) => {
+  app.post('/photos', async (c) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let bytes: Uint8Array;
     let filename: string;
@@ -176,7 +181,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json({ photo: toPhotoJson({ photo: result.value, urls: { renditions: {} } }) }, 202);
   });
 
-  authed.get('/photos', async (c) => {
+  app.get('/photos', async (c) => {
     const query = ListPhotosQuery.parse(c.req.query());
     const result = await useCases.listGallery.execute({ ownerId: c.get('owner'), ...query });
     if (!result.ok) throw result.error;
@@ -186,7 +191,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     );
   });
 
-  authed.get('/photos/:id', async (c) => {
+  app.get('/photos/:id', async (c) => {
     const result = await useCases.getPhoto.execute({
       ownerId: c.get('owner'),
       photoId: photoIdOf(c.req.param('id')),
@@ -195,7 +200,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(toPhotoJson(result.value));
   });
 
-  authed.get('/photos/:id/original', async (c) => {
+  app.get('/photos/:id/original', async (c) => {
     const result = await useCases.getPhoto.execute({
       ownerId: c.get('owner'),
       photoId: photoIdOf(c.req.param('id')),
@@ -206,7 +211,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.redirect(urls.original, 302);
   });
 
-  authed.get('/photos/:id/thumbnails/:preset', async (c) => {
+  app.get('/photos/:id/thumbnails/:preset', async (c) => {
     const photoId = photoIdOf(c.req.param('id'));
     const preset = c.req.param('preset');
     if (!presetNames.has(preset))
@@ -226,7 +231,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.redirect(url, 302);
   });
 
-  authed.delete('/photos/:id', async (c) => {
+  app.delete('/photos/:id', async (c) => {
     const result = await useCases.deletePhoto.execute({
       ownerId: c.get('owner'),
       photoId: photoIdOf(c.req.param('id')),
@@ -235,6 +240,5 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.body(null, 204);
   });
 
-  app.route('/', authed);
   return app;
 }

@@ -18,7 +18,8 @@ const config = parseAwsConfig(process.env);
 const logger = new Logger({ serviceName: 'pixport-api' });
 
 const container = new Container();
-container.load(coreModule(config), awsAdapters(config));
+// S3 notifications drive the thumbnails on AWS: a direct upload queues no job of its own.
+container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdapters(config));
 
 const app = createApp({
   useCases: {

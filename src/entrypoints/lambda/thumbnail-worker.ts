@@ -23,7 +23,8 @@ const logger = new Logger({ serviceName: 'pixport-thumbnails' });
 const metrics = new Metrics({ namespace: 'Pixport', serviceName: 'pixport-thumbnails' });
 
 const container = new Container();
-container.load(coreModule(config), awsAdapters(config));
+// S3 notifications drive the thumbnails on AWS: a direct upload queues no job of its own.
+container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdapters(config));
 container.bind(T.ImageProcessor).toConstantValue(new WasmVipsImageProcessor());
 const acceptUpload = container.get(T.AcceptUpload);
 const generateThumbnail = container.get(T.GenerateThumbnail);

@@ -14,7 +14,9 @@ import { type CoreConfig, coreModule } from '../composition/core-module.js';
 import { MEMORY_TOKENS, memoryAdapters } from '../composition/memory-module.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { createApp, type LogEntry } from '../http/create-app.js';
+import { EdgeError } from '../http/errors.js';
 import type { IdentityResolver } from '../http/identity.js';
+import { problemResponse } from '../http/problem.js';
 
 export interface DevServerOptions extends CoreConfig {
   readonly port: number;
@@ -131,8 +133,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       'Cache-Control': 'no-cache',
     });
   });
-  app.use('/*', serveStatic({ root: WEB_ROOT }));
+  // The API first, so that API requests never touch the disk; the page for the rest.
   app.route('/', api);
+  app.use('/*', serveStatic({ root: WEB_ROOT }));
+  app.notFound((c) =>
+    problemResponse(new EdgeError(404, 'route-not-found', 'no such route'), c.get('requestId')),
+  );
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));

@@ -157,4 +157,21 @@ describe('HmacUrlSigner', () => {
     expect(url.origin).toBe('https://cdn.example.com');
     expect(url.pathname).toBe(`/files/${KEY}`);
   });
+
+  it('gives the same GET URL while its rounded expiry holds, lasting between 1 and 1.25 TTLs', async () => {
+    const { clock, signer } = make();
+    clock.set(Date.parse('2026-03-01T12:00:01Z'));
+    const signedAt = clock.now().getTime();
+    const first = await signer.signGet(KEY);
+    clock.advance(5_000);
+    expect(await signer.signGet(KEY)).toBe(first);
+    const lifetime = Number(parse(first).params.get('exp')) * 1000 - signedAt;
+    expect(lifetime).toBeGreaterThanOrEqual(60_000);
+    expect(lifetime).toBeLessThanOrEqual(75_000);
+    clock.advance(15_000);
+    const later = await signer.signGet(KEY);
+    expect(later).not.toBe(first);
+    expectOk(await signer.verify('GET', KEY, parse(later).params));
+    expect(await signer.signGet(KEY, { downloadName: 'a.jpg' })).not.toBe(later);
+  });
 });
