@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UploadPhoto } from '../../../src/application/use-cases/upload-photo.js';
 import {
   FileTooLargeError,
   InvalidInputError,
@@ -99,5 +100,23 @@ describe('UploadPhoto', () => {
     );
     expect(error.field).toBe('filename');
     expect(world.blobs.keys()).toEqual([]);
+  });
+
+  it('queues a job itself, unless storage announces new originals (S3 notifications)', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    expectOk(await world.uploadPhoto.execute({ ownerId: owner, filename: 'a.png', bytes: PNG }));
+    expect(world.queue.waiting).toHaveLength(1);
+
+    const announced = new UploadPhoto(
+      world.registerUpload,
+      world.acceptUpload,
+      world.blobs,
+      world.limits,
+      true,
+    );
+    const photo = expectOk(await announced.execute({ ownerId: owner, filename: 'b.png', bytes: PNG }));
+    expect(photo.status).toBe('processing');
+    expect(world.queue.waiting).toHaveLength(1);
   });
 });

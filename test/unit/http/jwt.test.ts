@@ -180,6 +180,12 @@ describe('JWT mode', () => {
     expect((await h.app.request(original.headers.get('location') as string)).status).toBe(200);
   });
 
+  it('answers an unknown route with 404, not 401, without a token', async () => {
+    const res = await h.app.request('/no-such-route');
+    expect(res.status).toBe(404);
+    expect((await res.json()).code).toBe('route-not-found');
+  });
+
   it('documents bearer auth in the OpenAPI document, with /health and itself open', async () => {
     const doc = await (await h.app.request('/openapi.json')).json();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
