@@ -89,7 +89,8 @@ export class HmacUrlSigner implements UrlSigner {
     // signature is computed once per step instead of once per listing.
     const step = Math.max(1, Math.floor(this.getTtl / 4));
     const exp = Math.ceil(this.expiry(this.getTtl) / step) * step;
-    const cacheKey = JSON.stringify([key, exp, options.downloadName ?? null, options.contentType ?? null]);
+    // No field can hold a newline (keys are built from ids, names are checked), so it separates them.
+    const cacheKey = `${key}\n${exp}\n${options.downloadName ?? ''}\n${options.contentType ?? ''}`;
     const cached = this.signedGets.get(cacheKey);
     if (cached !== undefined) return cached;
     const url = await this.buildGet(key, exp, options);

@@ -5,6 +5,16 @@ import type { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 
+// Records are stored as frozen copies and handed out as they are: nobody can
+// change a stored record behind the store's back, and reads copy nothing.
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+};
+
 /**
  * A working PhotoRepository in a Map, with the same semantics as the table
  * adapters: owner partitions, version-checked writes, newest-first pages.
@@ -13,8 +23,7 @@ export class InMemoryPhotoRepository implements PhotoRepository {
   private readonly owners = new Map<OwnerId, Map<PhotoId, Photo>>();
 
   async get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
-    const photo = this.owners.get(ownerId)?.get(photoId);
-    return photo && structuredClone(photo);
+    return this.owners.get(ownerId)?.get(photoId);
   }
 
   async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
@@ -26,7 +35,7 @@ export class InMemoryPhotoRepository implements PhotoRepository {
       photos = new Map();
       this.owners.set(photo.ownerId, photos);
     }
-    photos.set(photo.id, structuredClone(photo));
+    photos.set(photo.id, deepFreeze(structuredClone(photo)));
     return ok(undefined);
   }
 
@@ -36,7 +45,7 @@ export class InMemoryPhotoRepository implements PhotoRepository {
     const newestFirst = [...(this.owners.get(ownerId)?.values() ?? [])]
       .filter((p) => after === undefined || p.id < after)
       .sort((a, b) => (a.id < b.id ? 1 : -1));
-    const items = newestFirst.slice(0, options.limit).map((p) => structuredClone(p));
+    const items = newestFirst.slice(0, options.limit);
     const last = newestFirst.length > options.limit ? items.at(-1)?.id : undefined;
     return last ? { items, last } : { items };
   }
