@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -119,6 +120,12 @@ export class Delivery extends Construct {
       sources: [
         Source.asset(join(REPO_ROOT, 'web'), { exclude: ['config.json', '*.test.*', '.*'] }),
         Source.jsonData('config.json', props.pageConfig),
+        // The page imports the ThumbHash decoder from vendor/ (its import map); the dev
+        // server serves it from node_modules, the deployed page gets a copy beside it.
+        Source.data(
+          'vendor/thumbhash.js',
+          readFileSync(join(REPO_ROOT, 'node_modules/thumbhash/thumbhash.js'), 'utf8'),
+        ),
       ],
       distribution: this.distribution,
       distributionPaths: ['/*'],

@@ -505,7 +505,21 @@ describe('delivery', () => {
     expect(pageDir).toBeDefined();
     expect(existsSync(join(s.assemblyDir, pageDir as string, 'config.json'))).toBe(false);
   });
+
+  it('ships the ThumbHash decoder the page imports from vendor/', () => {
+    const importMap = readFileSync(join(REPO_ROOT_FOR_TEST, 'web/index.html'), 'utf8');
+    expect(importMap).toContain('./vendor/thumbhash.js');
+    const vendorDir = readdirSync(s.assemblyDir).find((d) =>
+      existsSync(join(s.assemblyDir, d, 'vendor/thumbhash.js')),
+    );
+    expect(vendorDir).toBeDefined();
+    expect(readFileSync(join(s.assemblyDir, vendorDir as string, 'vendor/thumbhash.js'), 'utf8')).toContain(
+      'thumbHashToDataURL',
+    );
+  });
 });
+
+const REPO_ROOT_FOR_TEST = join(import.meta.dirname, '../..');
 
 describe('operations', () => {
   const alarms = () =>
