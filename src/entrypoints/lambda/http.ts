@@ -10,7 +10,7 @@ import { Container } from 'inversify';
 import { parseAwsConfig } from '../composition/aws-config.js';
 import { awsAdapters } from '../composition/aws-module.js';
 import { coreModule } from '../composition/core-module.js';
-import { TOKENS as T } from '../composition/tokens.js';
+import { httpUseCases } from '../composition/http-use-cases.js';
 import { createApp } from '../http/create-app.js';
 import { apiGatewayIdentity } from '../http/identity.js';
 
@@ -22,14 +22,7 @@ const container = new Container();
 container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdapters(config));
 
 const app = createApp({
-  useCases: {
-    registerUpload: container.get(T.RegisterUpload),
-    uploadPhoto: container.get(T.UploadPhoto),
-    listGallery: container.get(T.ListGallery),
-    getPhoto: container.get(T.GetPhoto),
-    deletePhoto: container.get(T.DeletePhoto),
-    acceptUpload: container.get(T.AcceptUpload),
-  },
+  useCases: httpUseCases(container),
   // API Gateway's JWT authorizer has verified the token; no claims is a 401.
   identity: apiGatewayIdentity(),
   limits: config.limits,

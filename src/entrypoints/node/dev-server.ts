@@ -11,6 +11,7 @@ import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-sto
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
 import type { ImageProcessor } from '../../application/ports/image-processor.js';
 import { type CoreConfig, coreModule } from '../composition/core-module.js';
+import { httpUseCases } from '../composition/http-use-cases.js';
 import { MEMORY_TOKENS, memoryAdapters } from '../composition/memory-module.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { createApp, type LogEntry } from '../http/create-app.js';
@@ -94,14 +95,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
 
   const api = createApp({
-    useCases: {
-      registerUpload: container.get(T.RegisterUpload),
-      uploadPhoto: container.get(T.UploadPhoto),
-      listGallery: container.get(T.ListGallery),
-      getPhoto: container.get(T.GetPhoto),
-      deletePhoto: container.get(T.DeletePhoto),
-      acceptUpload: container.get(T.AcceptUpload),
-    },
+    useCases: httpUseCases(container),
     identity: options.identity,
     limits: options.limits,
     renditions: options.renditions,

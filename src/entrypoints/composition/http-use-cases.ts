@@ -1,0 +1,18 @@
+import type { Container } from 'inversify';
+import type { AppDeps } from '../http/create-app.js';
+import { TOKENS as T } from './tokens.js';
+
+/**
+ * The use cases the HTTP app drives, from a container that has the core module
+ * and one adapter family loaded. Every runtime's composition root calls this.
+ */
+export function httpUseCases(container: Container): AppDeps['useCases'] {
+  return {
+    registerUpload: container.get(T.RegisterUpload),
+    uploadPhoto: container.get(T.UploadPhoto),
+    listGallery: container.get(T.ListGallery),
+    getPhoto: container.get(T.GetPhoto),
+    deletePhoto: container.get(T.DeletePhoto),
+    acceptUpload: container.get(T.AcceptUpload),
+  };
+}
