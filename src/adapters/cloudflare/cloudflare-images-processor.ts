@@ -1,0 +1,194 @@
+import type {
+  ImagesBinding,
+  ImageTransform,
+  ImageTransformer,
+  ReadableStream as WorkersReadableStream,
+} from '@cloudflare/workers-types/index.js';
+import { rgbaToThumbHash } from 'thumbhash';
+import type {
+  ImageProbe,
+  ImageProcessor,
+  ImageRejection,
+  RenderedImage,
+  RenderOutput,
+} from '../../application/ports/image-processor.js';
+import { ContentType } from '../../domain/content-type.js';
+import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../domain/errors.js';
+import type { RenditionSettings } from '../../domain/presets.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { fitInside, orientedSize, planRendition, type Size } from '../../domain/sizing.js';
+import { decodePng } from './decode-png.js';
+import { exifOrientation } from './exif-orientation.js';
+
+export interface CloudflareImagesProcessorConfig {
+  /**
+   * Who applies the EXIF orientation. `binding`: the Images service does it
+   * (Cloudflare's hosted transforms auto-orient). `transforms`: this adapter
+   * reads the orientation and asks for the rotation and flip itself; the
+   * local binding of wrangler dev and Miniflare (sharp, with rotate only)
+   * needs it, and ignores flips, so mirrored orientations 2, 4, 5 and 7 come
+   * out mirrored there.
+   */
+  readonly orientation: 'binding' | 'transforms';
+}
+
+const PLACEHOLDER_BOX = { width: 100, height: 100 };
+
+const MIME: Record<string, string> = { webp: 'image/webp', avif: 'image/avif', jpeg: 'image/jpeg' };
+
+// The Images binding reads GIF, JPEG, PNG, WebP and AVIF; TIFF it does not.
+const BINDING_READS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif']);
+
+/** The rotation, then the flip, that display an image stored with this EXIF orientation. */
+const ORIENT: Record<number, { rotate?: 90 | 180 | 270; flip?: 'h' | 'v' }> = {
+  2: { flip: 'h' },
+  3: { rotate: 180 },
+  4: { flip: 'v' },
+  5: { rotate: 90, flip: 'h' },
+  6: { rotate: 90 },
+  7: { rotate: 90, flip: 'v' },
+  8: { rotate: 270 },
+};
+
+const streamOf = (bytes: Uint8Array): WorkersReadableStream<Uint8Array> =>
+  new Blob([bytes as Uint8Array<ArrayBuffer>]).stream() as unknown as WorkersReadableStream<Uint8Array>;
+
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+
+/**
+ * The binding reports what is wrong with an input as an ImagesError with a
+ * numeric code (9412 not an image, 9520 unsupported, 9523 cannot decode ...).
+ * Anything else is the service failing, which throws so the job is retried.
+ */
+const inputProblem = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'number') throw error;
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+};
+
+/**
+ * ImageProcessor on the Cloudflare Images binding, for the Worker: wasm-vips
+ * needs threads, which workerd lacks. It makes the same renditions as the
+ * wasm-vips adapter: the sizes of the domain's `planRendition` (cover crops
+ * centred, inside boxes without enlarging), upright, without metadata (the
+ * binding's WebP output keeps no EXIF) and in the configured format and
+ * quality; the first frame of a GIF. The ThumbHash is made from a PNG of at
+ * most 100x100 px that the binding renders from the smallest rendition and
+ * this adapter decodes itself.
+ *
+ * Each rendition is one transform of the original: the binding has no
+ * decoded image to share between calls, and it shrinks on load itself.
+ *
+ * @example
+ * const processor = new CloudflareImagesProcessor(env.IMAGES, { orientation: 'binding' });
+ * const out = await processor.render(bytes, defaultRenditionSettings, { maxPixels: 50_000_000 });
+ */
+export class CloudflareImagesProcessor implements ImageProcessor {
+  constructor(
+    private readonly images: ImagesBinding,
+    private readonly config: CloudflareImagesProcessorConfig,
+  ) {}
+
+  async probe(bytes: Uint8Array): Promise<Result<ImageProbe, ImageRejection>> {
+    const sniffed = ContentType.sniff(bytes);
+    if (sniffed.kind !== 'image') {
+      return err(new UnsupportedImageError(`${sniffed.what} is not an accepted image format`));
+    }
+    if (!BINDING_READS.has(sniffed.format)) {
+      return err(new UnsupportedImageError(`${sniffed.format} is not read by the Cloudflare Images binding`));
+    }
+    let info: Awaited<ReturnType<ImagesBinding['info']>>;
+    try {
+      info = await this.images.info(streamOf(bytes));
+    } catch (error) {
+      return err(
+        new CorruptImageError(`the ${sniffed.format} header cannot be read: ${inputProblem(error)}`),
+      );
+    }
+    if (!('width' in info) || info.format !== ContentType.of(sniffed.format)) {
+      return err(
+        new UnsupportedImageError(`bytes that look like ${sniffed.format} were read as ${info.format}`),
+      );
+    }
+    return ok({
+      format: sniffed.format,
+      width: info.width,
+      height: info.height,
+      orientation: sniffed.format === 'jpeg' ? exifOrientation(bytes) : 1,
+      // The binding reports no frame count; a GIF is rendered from its first frame.
+      pages: 1,
+    });
+  }
+
+  async render(
+    bytes: Uint8Array,
+    settings: RenditionSettings,
+    limits: { maxPixels: number },
+  ): Promise<Result<RenderOutput, ImageRejection>> {
+    const probed = await this.probe(bytes);
+    if (!probed.ok) return probed;
+    const probe = probed.value;
+    if (probe.width * probe.height > limits.maxPixels) {
+      return err(new ImageTooLargeError(probe.width, probe.height, limits.maxPixels));
+    }
+    const stored: Size = { width: probe.width, height: probe.height };
+    const display = orientedSize(stored, probe.orientation);
+    const format = MIME[settings.format] as 'image/webp';
+
+    const renditions: RenderedImage[] = [];
+    try {
+      for (const preset of settings.presets) {
+        const plan = planRendition(stored, probe.orientation, preset);
+        const fit = preset.fit === 'cover' ? 'cover' : 'scale-down';
+        const out = await this.transform(bytes, probe.orientation, [
+          { width: plan.output.width, height: plan.output.height, fit, gravity: 'center' },
+        ])
+          .output({ format, quality: settings.quality, anim: false })
+          .then((r) => r.response().arrayBuffer());
+        const made = new Uint8Array(out);
+        const size = await this.sizeOf(made);
+        renditions.push({ preset: preset.name, ...size, format: settings.format, bytes: made });
+      }
+    } catch (error) {
+      return err(
+        new CorruptImageError(`the ${probe.format} image cannot be decoded: ${inputProblem(error)}`),
+      );
+    }
+
+    const smallest = renditions.reduce((a, b) => (b.width * b.height < a.width * a.height ? b : a));
+    return ok({
+      probe,
+      width: display.width,
+      height: display.height,
+      renditions,
+      placeholder: await this.placeholder(smallest),
+    });
+  }
+
+  /** The input with its orientation applied (when that is this adapter's job), then `steps`. */
+  private transform(bytes: Uint8Array, orientation: number, steps: ImageTransform[]): ImageTransformer {
+    let transformer = this.images.input(streamOf(bytes));
+    const orient = this.config.orientation === 'transforms' ? ORIENT[orientation] : undefined;
+    if (orient?.rotate) transformer = transformer.transform({ rotate: orient.rotate });
+    if (orient?.flip) transformer = transformer.transform({ flip: orient.flip });
+    for (const step of steps) transformer = transformer.transform(step);
+    return transformer;
+  }
+
+  private async sizeOf(bytes: Uint8Array): Promise<Size> {
+    const info = await this.images.info(streamOf(bytes));
+    if (!('width' in info)) throw new Error(`the Images binding made ${info.format}, not a bitmap`);
+    return { width: info.width, height: info.height };
+  }
+
+  private async placeholder(from: RenderedImage): Promise<string> {
+    const box = fitInside({ width: from.width, height: from.height }, PLACEHOLDER_BOX);
+    const png = await this.images
+      .input(streamOf(from.bytes))
+      .transform({ width: box.width, height: box.height, fit: 'scale-down' })
+      .output({ format: 'image/png' })
+      .then((r) => r.response().arrayBuffer());
+    const { width, height, rgba } = await decodePng(new Uint8Array(png));
+    return toBase64(rgbaToThumbHash(width, height, rgba));
+  }
+}

@@ -1,0 +1,85 @@
+import type { D1Database } from '@cloudflare/workers-types/index.js';
+import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { Photo } from '../../domain/photo.js';
+import type { PhotoId } from '../../domain/photo-id.js';
+import { err, ok, type Result } from '../../domain/result.js';
+
+interface Row {
+  readonly data: string;
+}
+
+// Rows of this table are written by save() only, so `data` is a photo's JSON.
+const toPhoto = (row: Row): Photo => JSON.parse(row.data) as Photo;
+
+/**
+ * PhotoRepository on one D1 table (deploy/cloudflare/migrations/0001_photos.sql):
+ * `PRIMARY KEY (owner_id, photo_id)`, the version in its own column for the
+ * check and the photo as JSON in `data`.
+ *
+ * The same semantics as the DynamoDB adapter, one statement per write and no
+ * transactions: version 1 is an INSERT that does nothing on a conflict, and
+ * version n an UPDATE guarded by `version = n - 1`; `meta.changes` says
+ * whether the row was written. Photo ids are UUIDv7, so `photo_id DESC` is
+ * newest first, and a page resumes with `photo_id < after` inside the owner's
+ * rows only. One row more than the limit is read, so the last page says so
+ * (DynamoDB cannot, and may end on a page whose `last` leads nowhere).
+ *
+ * @example
+ * const photos = new D1PhotoRepository(env.DB);
+ * const page = await photos.listByOwner(owner, { limit: 20 });
+ */
+export class D1PhotoRepository implements PhotoRepository {
+  constructor(private readonly db: D1Database) {}
+
+  async get(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    const row = await this.db
+      .prepare('SELECT data FROM photos WHERE owner_id = ?1 AND photo_id = ?2')
+      .bind(ownerId, photoId)
+      .first<Row>();
+    return row ? toPhoto(row) : undefined;
+  }
+
+  async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
+    const data = JSON.stringify(photo);
+    const statement =
+      photo.version === 1
+        ? this.db
+            .prepare(
+              'INSERT INTO photos (owner_id, photo_id, version, data) VALUES (?1, ?2, 1, ?3) ON CONFLICT (owner_id, photo_id) DO NOTHING',
+            )
+            .bind(photo.ownerId, photo.id, data)
+        : this.db
+            .prepare(
+              'UPDATE photos SET version = ?3, data = ?4 WHERE owner_id = ?1 AND photo_id = ?2 AND version = ?5',
+            )
+            .bind(photo.ownerId, photo.id, photo.version, data, photo.version - 1);
+    const result = await statement.run();
+    if (result.meta.changes === 1) return ok(undefined);
+    return err(new VersionConflictError(photo.id, photo.version - 1));
+  }
+
+  async listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage> {
+    const statement = options.after
+      ? this.db
+          .prepare(
+            'SELECT data FROM photos WHERE owner_id = ?1 AND photo_id < ?2 ORDER BY photo_id DESC LIMIT ?3',
+          )
+          .bind(ownerId, options.after, options.limit + 1)
+      : this.db
+          .prepare('SELECT data FROM photos WHERE owner_id = ?1 ORDER BY photo_id DESC LIMIT ?2')
+          .bind(ownerId, options.limit + 1);
+    const { results } = await statement.all<Row>();
+    const items = results.slice(0, options.limit).map(toPhoto);
+    const last = results.length > options.limit ? items.at(-1)?.id : undefined;
+    return last ? { items, last } : { items };
+  }
+
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
+    await this.db
+      .prepare('DELETE FROM photos WHERE owner_id = ?1 AND photo_id = ?2')
+      .bind(ownerId, photoId)
+      .run();
+  }
+}

@@ -1,0 +1,49 @@
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { CloudflareImagesProcessor } from '../../adapters/cloudflare/cloudflare-images-processor.js';
+import { D1PhotoRepository } from '../../adapters/cloudflare/d1-photo-repository.js';
+import { QueuesThumbnailQueue } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
+import { R2BlobStore } from '../../adapters/cloudflare/r2-blob-store.js';
+import { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
+import { TOKENS as T } from '../composition/tokens.js';
+import type { CloudflareConfig } from './cloudflare-config.js';
+import type { WorkerEnv } from './worker-env.js';
+
+/** The concrete signer, which the Worker also hands to the `/files` routes to verify with. */
+export const CLOUDFLARE_TOKENS = {
+  HmacUrlSigner: Symbol.for('pixport.cloudflare.HmacUrlSigner') as ServiceIdentifier<HmacUrlSigner>,
+} as const;
+
+/**
+ * R2, D1, Queues and the Images binding behind the ports, and HMAC-signed
+ * `/files` URLs that the Worker serves from R2 (R2 has presigned URLs too, but
+ * only through its S3 API with an access key, which a binding does not need).
+ *
+ * @example
+ * container.load(coreModule(config), cloudflareAdapters(env, config));
+ */
+export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(T.BlobStore).toConstantValue(new R2BlobStore(env.PHOTOS));
+    bind(T.PhotoRepository).toConstantValue(new D1PhotoRepository(env.DB));
+    bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(env.THUMBNAIL_JOBS));
+    bind(T.ImageProcessor).toConstantValue(
+      new CloudflareImagesProcessor(env.IMAGES, { orientation: config.imagesOrientation }),
+    );
+    bind(CLOUDFLARE_TOKENS.HmacUrlSigner)
+      .toResolvedValue(
+        (clock) =>
+          new HmacUrlSigner(
+            {
+              secret: config.urlSecret,
+              baseUrl: config.filesBaseUrl,
+              getTtlSeconds: config.downloadExpiresInSeconds,
+              uploadTtlSeconds: config.uploadExpiresInSeconds,
+            },
+            clock,
+          ),
+        [T.Clock],
+      )
+      .inSingletonScope();
+    bind(T.UrlSigner).toService(CLOUDFLARE_TOKENS.HmacUrlSigner);
+  });
+}

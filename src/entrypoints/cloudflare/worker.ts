@@ -1,0 +1,127 @@
+/**
+ * The Cloudflare Worker: `fetch` serves the HTTP API (the same `createApp` as
+ * Node and Lambda), the signed `/files` routes from R2 and the gallery's
+ * `config.json` (the page itself is static assets, served before the Worker
+ * runs); `queue` renders the thumbnail jobs of the Queues consumer.
+ *
+ * The container is built once per isolate, on the first event, because
+ * bindings arrive with the event rather than at module scope.
+ */
+import type { MessageBatch } from '@cloudflare/workers-types/index.js';
+import { Hono } from 'hono';
+import { Container } from 'inversify';
+import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
+import { coreModule } from '../composition/core-module.js';
+import { TOKENS as T } from '../composition/tokens.js';
+import { createApp, type LogEntry } from '../http/create-app.js';
+import { devIdentity, jwtIdentity } from '../http/identity.js';
+import { type CloudflareConfig, parseCloudflareConfig } from './cloudflare-config.js';
+import { CLOUDFLARE_TOKENS, cloudflareAdapters } from './cloudflare-module.js';
+import { parseJobMessage } from './job-message.js';
+import type { WorkerEnv } from './worker-env.js';
+
+interface Runtime {
+  readonly config: CloudflareConfig;
+  readonly app: Hono;
+  readonly generateThumbnail: GenerateThumbnail;
+}
+
+const log = (entry: LogEntry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+
+const runtimes = new WeakMap<WorkerEnv, Runtime>();
+
+function runtime(env: WorkerEnv): Runtime {
+  const existing = runtimes.get(env);
+  if (existing) return existing;
+  const config = parseCloudflareConfig(env);
+  const container = new Container();
+  container.load(coreModule(config), cloudflareAdapters(env, config));
+  const api = createApp({
+    useCases: {
+      registerUpload: container.get(T.RegisterUpload),
+      uploadPhoto: container.get(T.UploadPhoto),
+      listGallery: container.get(T.ListGallery),
+      getPhoto: container.get(T.GetPhoto),
+      deletePhoto: container.get(T.DeletePhoto),
+      acceptUpload: container.get(T.AcceptUpload),
+    },
+    identity:
+      config.auth.mode === 'dev'
+        ? devIdentity()
+        : jwtIdentity({
+            issuer: config.auth.issuer,
+            audience: config.auth.audience,
+            jwksUrl: config.auth.jwksUrl,
+          }),
+    limits: config.limits,
+    renditions: config.renditions,
+    allowedOrigins: config.allowedOrigins,
+    files: {
+      signer: container.get(CLOUDFLARE_TOKENS.HmacUrlSigner),
+      blobs: container.get(T.BlobStore),
+      acceptUpload: container.get(T.AcceptUpload),
+    },
+    log,
+  });
+  const app = new Hono();
+  // What the gallery page asks for beside itself; the page is static assets.
+  const pageConfig = { apiBase: '', auth: { mode: config.auth.mode } };
+  app.get('/config.json', (c) => c.json(pageConfig, 200, { 'Cache-Control': 'no-cache' }));
+  app.route('/', api);
+  const made: Runtime = { config, app, generateThumbnail: container.get(T.GenerateThumbnail) };
+  runtimes.set(env, made);
+  return made;
+}
+
+/**
+ * One batch of thumbnail jobs, one message at a time (an original may take
+ * tens of MB of the isolate's 128 MB). Each message is settled on its own:
+ * acknowledged once handled, or retried when the job threw (a transient
+ * failure), so one bad message never holds back the rest; after `max_retries`
+ * Queues moves it to the dead-letter queue. A body that is no job is
+ * acknowledged and logged, as on AWS: no retry can make it parse.
+ */
+async function handleBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+  const { generateThumbnail } = runtime(env);
+  for (const message of batch.messages) {
+    const job = parseJobMessage(message.body);
+    if (!job.ok) {
+      log({ level: 'error', msg: 'malformed message dropped', messageId: message.id, error: job.error });
+      message.ack();
+      continue;
+    }
+    const started = Date.now();
+    try {
+      const outcome = await generateThumbnail.execute(job.value);
+      log({
+        level: 'info',
+        msg: 'thumbnail job',
+        messageId: message.id,
+        ...job.value,
+        outcome: outcome.kind,
+        ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),
+        durationMs: Date.now() - started,
+      });
+      message.ack();
+    } catch (error) {
+      log({
+        level: 'error',
+        msg: 'thumbnail job failed; Queues will redeliver it',
+        messageId: message.id,
+        attempts: message.attempts,
+        ...job.value,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      message.retry();
+    }
+  }
+}
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+    return runtime(env).app.fetch(request, env, ctx as never);
+  },
+  queue(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+    return handleBatch(batch, env);
+  },
+};
