@@ -1,3 +1,4 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -53,6 +54,63 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The Cloudflare Worker and its adapters inside workerd (Miniflare's local R2, D1,
+        // Queues and Images), with a recorder Worker on the dead-letter and contract queues.
+        plugins: [
+          cloudflareTest(async () => ({
+            main: './src/entrypoints/cloudflare/worker.ts',
+            miniflare: {
+              compatibilityDate: '2026-04-20',
+              // The pool itself needs nodejs_compat; the deployed Worker does not.
+              compatibilityFlags: ['nodejs_compat'],
+              r2Buckets: ['PHOTOS'],
+              d1Databases: ['DB'],
+              kvNamespaces: { RECEIVED: 'received' },
+              images: { binding: 'IMAGES' },
+              queueProducers: {
+                THUMBNAIL_JOBS: { queueName: 'thumbnails' },
+                CONTRACT_JOBS: { queueName: 'contract-jobs' },
+              },
+              queueConsumers: {
+                thumbnails: {
+                  maxBatchSize: 10,
+                  maxBatchTimeout: 0.2,
+                  maxRetries: 2,
+                  retryDelay: 0,
+                  deadLetterQueue: 'thumbnails-dlq',
+                },
+              },
+              bindings: {
+                AUTH_MODE: 'dev',
+                URL_SIGNING_SECRET: 'workerd-test-secret-0123456789abcdef0123',
+                IMAGES_ORIENTATION: 'transforms',
+                TEST_MIGRATIONS: await readD1Migrations('deploy/cloudflare/migrations'),
+              },
+              workers: [
+                {
+                  name: 'dlq-recorder',
+                  modules: true,
+                  scriptPath: 'test/workers/dlq-recorder.js',
+                  compatibilityDate: '2026-04-20',
+                  kvNamespaces: { RECEIVED: 'received' },
+                  queueConsumers: {
+                    'thumbnails-dlq': { maxBatchTimeout: 0.2 },
+                    'contract-jobs': { maxBatchTimeout: 0.2 },
+                  },
+                },
+              ],
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/workers/**/*.test.ts'],
+          globalSetup: ['test/workers/global-setup.ts'],
+          setupFiles: ['test/workers/apply-migrations.ts'],
+          testTimeout: 30_000,
         },
       },
     ],
