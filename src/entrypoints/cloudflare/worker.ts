@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { Container } from 'inversify';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
 import { coreModule } from '../composition/core-module.js';
+import { httpUseCases } from '../composition/http-use-cases.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { createApp, type LogEntry } from '../http/create-app.js';
 import { devIdentity, jwtIdentity } from '../http/identity.js';
@@ -37,14 +38,7 @@ function runtime(env: WorkerEnv): Runtime {
   const container = new Container();
   container.load(coreModule(config), cloudflareAdapters(env, config));
   const api = createApp({
-    useCases: {
-      registerUpload: container.get(T.RegisterUpload),
-      uploadPhoto: container.get(T.UploadPhoto),
-      listGallery: container.get(T.ListGallery),
-      getPhoto: container.get(T.GetPhoto),
-      deletePhoto: container.get(T.DeletePhoto),
-      acceptUpload: container.get(T.AcceptUpload),
-    },
+    useCases: httpUseCases(container),
     identity:
       config.auth.mode === 'dev'
         ? devIdentity()
