@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -98,11 +99,18 @@ export class ThumbnailProcessing extends Construct {
     );
 
     // Reads originals (and HEADs them: s3:ListBucket makes a missing key a 404, not a 403),
-    // writes renditions, deletes renditions of a photo deleted mid-job and discarded originals.
+    // writes renditions, deletes renditions of a photo deleted mid-job.
     props.photos.grantRead(this.worker, `${ORIGINALS_PREFIX}*`);
     props.photos.grantPut(this.worker, `${RENDITIONS_PREFIX}*`);
     props.photos.grantDelete(this.worker, `${RENDITIONS_PREFIX}*`);
-    props.photos.grantDelete(this.worker, `${ORIGINALS_PREFIX}*`);
+    // Of originals it deletes the discarded (too large) and orphaned ones, and removes the
+    // pending-upload tag of accepted ones; it never sets a tag (s3:DeleteObject* would also
+    // allow the version actions, which an unversioned bucket has no use for).
+    Grant.addToPrincipal({
+      grantee: this.worker,
+      actions: ['s3:DeleteObject', 's3:DeleteObjectTagging'],
+      resourceArns: [props.photos.arnForObjects(`${ORIGINALS_PREFIX}*`)],
+    });
     props.table.grantReadWriteData(this.worker);
     // No SendMessage: the worker accepts with `enqueue: false` and renders at once.
   }

@@ -15,9 +15,11 @@ export const RENDITIONS_PREFIX = 'renditions/';
 
 /**
  * Tag an original carries while its upload is not yet accepted. S3 cannot see a
- * photo's status in the table, so the lifecycle rule keys on this tag: the signed
- * upload sets it and accepting the upload clears it. See docs/deploy.md ("Uploads
- * that never complete"), which also says what of this the adapters do today.
+ * photo's status in the table, so the lifecycle rule keys on this tag: the presigned
+ * upload signs it as an `x-amz-tagging` header (S3UrlSigner, with the same constant),
+ * and the thumbnail worker removes it once it accepts the upload. An original whose
+ * photo record is gone is deleted by the worker at once. See docs/deploy.md
+ * ("Uploads that never complete").
  */
 export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as const;
 
@@ -89,6 +91,7 @@ export class Storage extends Construct {
     this.photos.addCorsRule({
       allowedOrigins: origins,
       allowedMethods: [HttpMethods.PUT, HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD],
+      // x-amz-* covers the x-amz-tagging header that every presigned upload signs.
       allowedHeaders: ['content-type', 'content-md5', 'content-disposition', 'cache-control', 'x-amz-*'],
       exposedHeaders: ['ETag'],
       maxAge: 3000,

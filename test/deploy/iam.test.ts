@@ -128,6 +128,8 @@ describe('least privilege', () => {
   it('lets the http Lambda write originals only, read both prefixes, delete both, use the table and send jobs', () => {
     const map = grantMap(s.stack.api.handler);
     expect(map['s3:PutObject']).toEqual(['photos/originals/*']);
+    // A presigned upload signs x-amz-tagging: S3 then needs s3:PutObjectTagging of the signer.
+    expect(map['s3:PutObjectTagging']).toEqual(['photos/originals/*']);
     expect(map['s3:GetObject*']).toEqual(['photos', 'photos/originals/*', 'photos/renditions/*']);
     expect(map['s3:DeleteObject*']).toEqual(['photos/originals/*', 'photos/renditions/*']);
     expect(map['dynamodb:PutItem']).toEqual(['table']);
@@ -143,7 +145,8 @@ describe('least privilege', () => {
     const map = grantMap(s.stack.processing.worker);
     expect(map['s3:GetObject*']).toEqual(['photos', 'photos/originals/*']);
     expect(map['s3:PutObject']).toEqual(['photos/renditions/*']);
-    expect(map['s3:DeleteObject*']).toEqual(['photos/originals/*', 'photos/renditions/*']);
+    expect(map['s3:DeleteObject*']).toEqual(['photos/renditions/*']);
+    expect(map['s3:DeleteObject']).toEqual(['photos/originals/*']);
     expect(map['dynamodb:UpdateItem']).toEqual(['table']);
     expect(map['sqs:ReceiveMessage']).toEqual(['queue']);
     expect(map['sqs:DeleteMessage']).toEqual(['queue']);
@@ -152,6 +155,35 @@ describe('least privilege', () => {
     expect([...resources].sort()).toEqual(
       ['photos', 'photos/originals/*', 'photos/renditions/*', 'queue', 'table'].sort(),
     );
+  });
+
+  it('lets the worker remove tags of originals, and nothing else of tagging that writes', () => {
+    const map = grantMap(s.stack.processing.worker);
+    const onOriginals = Object.entries(map)
+      .filter(([, resources]) => resources.includes('photos/originals/*'))
+      .map(([action]) => action)
+      .sort();
+    // GetObject* (reading tags included) comes with reading originals; the only write of tags
+    // is DeleteObjectTagging, for an accepted upload. No PutObjectTagging: it cannot mark anything pending.
+    expect(onOriginals).toEqual([
+      's3:DeleteObject',
+      's3:DeleteObjectTagging',
+      's3:GetBucket*',
+      's3:GetObject*',
+      's3:List*',
+    ]);
+    expect(map['s3:DeleteObjectTagging']).toEqual(['photos/originals/*']);
+    const writesTags = (action: string) => /^s3:(Put|Delete)\w*(\*|Tagging)$/.test(action);
+    const tagWrites = Object.entries(map)
+      .filter(([action]) => writesTags(action))
+      .sort(([a], [b]) => a.localeCompare(b));
+    // Renditions: CDK's grantPut and grantDelete bring their tagging actions along.
+    expect(tagWrites).toEqual([
+      ['s3:DeleteObject*', ['photos/renditions/*']],
+      ['s3:DeleteObjectTagging', ['photos/originals/*']],
+      ['s3:PutObjectTagging', ['photos/renditions/*']],
+      ['s3:PutObjectVersionTagging', ['photos/renditions/*']],
+    ]);
   });
 
   it("lists what CDK's own handlers are allowed on every resource (`Resource: *`)", () => {

@@ -10,6 +10,8 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/processing.js';
 import { API_ROUTES } from '../../deploy/lib/routes.js';
+import { PENDING_UPLOAD_TAG } from '../../deploy/lib/storage.js';
+import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/s3-url-signer.js';
 import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
 import { onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.js';
 
@@ -81,6 +83,12 @@ describe('storage', () => {
     });
   });
 
+  it('expires by the very tag that presigned uploads put on originals', () => {
+    // The bucket's rule and S3UrlSigner name the tag each on its own side (deploy/ imports no src/).
+    expect(PENDING_UPLOAD_TAG).toEqual(SIGNED_UPLOAD_TAG);
+    expect(PENDING_UPLOAD_TAG).toEqual({ key: 'pixport-upload', value: 'pending' });
+  });
+
   it('lets the site send signed uploads to the photos bucket (CORS PUT and POST from the site origin)', () => {
     const cors = props('AWS::S3::Bucket', idOf(s.stack.storage.photos)).CorsConfiguration as {
       CorsRules: { AllowedMethods: string[]; AllowedOrigins: unknown[] }[];
@@ -88,6 +96,14 @@ describe('storage', () => {
     expect(cors.CorsRules).toHaveLength(1);
     const [rule] = cors.CorsRules;
     expect(rule?.AllowedMethods).toEqual(expect.arrayContaining(['PUT', 'POST']));
+    // Every header of a presigned PUT's target: Content-Type and the signed x-amz-tagging.
+    const allowed = (rule as { AllowedHeaders?: string[] } | undefined)?.AllowedHeaders ?? [];
+    for (const header of ['content-type', 'x-amz-tagging']) {
+      const covered = allowed.some((a) =>
+        a.endsWith('*') ? header.startsWith(a.slice(0, -1).toLowerCase()) : a.toLowerCase() === header,
+      );
+      expect(covered, `CORS allows the ${header} request header`).toBe(true);
+    }
     expect(JSON.stringify(rule?.AllowedOrigins)).toContain(idOf(s.stack.delivery.distribution));
     expect(JSON.stringify(rule?.AllowedOrigins)).not.toContain('"*"');
   });

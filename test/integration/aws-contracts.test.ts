@@ -1,5 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -9,10 +16,11 @@ import {
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbPhotoRepository } from '../../src/adapters/aws/dynamodb-photo-repository.js';
 import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.js';
-import { S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
+import { PENDING_UPLOAD_TAG, S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../src/adapters/aws/sqs-thumbnail-queue.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import type { ThumbnailJob } from '../../src/application/ports/thumbnail-queue.js';
+import { keepOriginal } from '../../src/entrypoints/lambda/pending-upload.js';
 import { blobStoreContract } from '../contract/blob-store.contract.js';
 import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
@@ -192,4 +200,86 @@ describe('S3UrlSigner against S3 rules', () => {
       `inline; filename="Plage d__t_ (1).jpg"; filename*=UTF-8''Plage%20d%E2%80%99%C3%A9t%C3%A9%20%281%29.jpg`,
     );
   });
+
+  it('tags an upload as pending with a signed x-amz-tagging header the client must send', async () => {
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
+    const k = key();
+    const target = await signer.signUpload(k, { contentType: 'image/png', size: 4 });
+    const url = new URL(target.url);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain('x-amz-tagging');
+    expect(url.searchParams.has('x-amz-tagging')).toBe(false);
+    expect(target.headers).toEqual({
+      'Content-Type': 'image/png',
+      'x-amz-tagging': 'pixport-upload=pending',
+    });
+
+    // Without the tag, or with another one, the upload does not match its signature.
+    for (const tagging of [undefined, 'pixport-upload=accepted']) {
+      const headers = { 'Content-Type': 'image/png', ...(tagging ? { 'x-amz-tagging': tagging } : {}) };
+      const res = await fetch(target.url, { method: 'PUT', headers, body: new Uint8Array(4) });
+      expect(res.status).toBe(403);
+      expect(await readObject(k)).toBeUndefined();
+    }
+
+    expect((await sendUpload(fetch, target, new Uint8Array(4), 'image/png')).status).toBe(200);
+    expect(await tagsOf(k)).toEqual([{ Key: PENDING_UPLOAD_TAG.key, Value: PENDING_UPLOAD_TAG.value }]);
+  });
 });
+
+describe('object tagging (S3, or the gate in front of fauxqs)', () => {
+  const key = () => `originals/${uniqueOwner('tags')}/${photoIdAt()}`;
+  const put = (k: string, tagging?: string) =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: aws.bucket,
+        Key: k,
+        Body: new Uint8Array([1, 2, 3]),
+        ContentType: 'image/png',
+        ...(tagging ? { Tagging: tagging } : {}),
+      }),
+    );
+
+  it('keeps an accepted original: its tags go, its bytes stay', async () => {
+    const k = key();
+    await put(k, 'pixport-upload=pending');
+    expect(await tagsOf(k)).toEqual([{ Key: 'pixport-upload', Value: 'pending' }]);
+    await keepOriginal(s3, aws.bucket, k);
+    expect(await tagsOf(k)).toEqual([]);
+    expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it('is harmless on an untagged object (a direct upload) and on a missing one', async () => {
+    const k = key();
+    await new S3BlobStore(s3, { bucket: aws.bucket }).put(k, new Uint8Array([1, 2, 3]), {
+      contentType: 'image/png',
+    });
+    await keepOriginal(s3, aws.bucket, k);
+    expect(await tagsOf(k)).toEqual([]);
+    expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3]));
+    await expect(keepOriginal(s3, aws.bucket, key())).resolves.toBeUndefined();
+  });
+
+  it('replaces tags with PutObjectTagging, and forgets them when the object is overwritten or deleted', async () => {
+    const k = key();
+    await put(k, 'pixport-upload=pending');
+    await s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: aws.bucket,
+        Key: k,
+        Tagging: { TagSet: [{ Key: 'a', Value: 'x & <y>' }] },
+      }),
+    );
+    expect(await tagsOf(k)).toEqual([{ Key: 'a', Value: 'x & <y>' }]);
+    expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3]));
+    await put(k);
+    expect(await tagsOf(k)).toEqual([]);
+    await put(k, 'pixport-upload=pending');
+    await s3.send(new DeleteObjectCommand({ Bucket: aws.bucket, Key: k }));
+    await expect(tagsOf(k)).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+});
+
+async function tagsOf(k: string) {
+  const out = await s3.send(new GetObjectTaggingCommand({ Bucket: aws.bucket, Key: k }));
+  return (out.TagSet ?? []).map(({ Key, Value }) => ({ Key, Value }));
+}

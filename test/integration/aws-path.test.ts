@@ -1,4 +1,10 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResult,
@@ -207,6 +213,21 @@ function sqsRecord(messageId: string, body: string): SQSRecord {
   };
 }
 
+/** The tags of an object, as `key=value` strings. */
+const tagsOf = async (key: string): Promise<string[]> => {
+  const out = await s3.send(new GetObjectTaggingCommand({ Bucket: aws.bucket, Key: key }));
+  return (out.TagSet ?? []).map((t) => `${t.Key}=${t.Value}`);
+};
+
+const exists = async (key: string): Promise<boolean> =>
+  s3.send(new HeadObjectCommand({ Bucket: aws.bucket, Key: key })).then(
+    () => true,
+    (error: { name?: string }) => {
+      if (error.name === 'NotFound' || error.name === 'NoSuchKey') return false;
+      throw error;
+    },
+  );
+
 const listKeys = async (prefix: string): Promise<{ key: string; etag: string }[]> => {
   const out = await s3.send(new ListObjectsV2Command({ Bucket: aws.bucket, Prefix: prefix }));
   return (out.Contents ?? [])
@@ -271,6 +292,9 @@ describe('the AWS path: API Gateway -> Lambda -> S3 -> SQS -> worker Lambda -> g
     const badKey = `originals/${owner}/${bad.photo.id}`;
     const faultyKey = `originals/${faultOwner}/${faulty.photo.id}`;
     expect(await listKeys(`originals/${owner}/`)).toHaveLength(2);
+    // Until the upload is accepted, the lifecycle rule for unaccepted originals applies to it.
+    expect(await tagsOf(goodKey)).toEqual(['pixport-upload=pending']);
+    expect(await tagsOf(badKey)).toEqual(['pixport-upload=pending']);
 
     const batch: SQSEvent = {
       Records: [
@@ -304,6 +328,10 @@ describe('the AWS path: API Gateway -> Lambda -> S3 -> SQS -> worker Lambda -> g
     // failed, the unparseable body and the test event are dropped, the deleted photo skipped.
     const first = await worker(batch, lambdaContext('pixport-thumbnails'));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-s3-down' }]);
+
+    // Accepted (ready, or failed as a corrupt image): the originals are kept for good.
+    expect(await tagsOf(goodKey)).toEqual([]);
+    expect(await tagsOf(badKey)).toEqual([]);
 
     const gallery = await call(apiEvent('GET', '/photos', { owner, query: 'limit=10' }));
     expect(gallery.status).toBe(200);
@@ -360,5 +388,35 @@ describe('the AWS path: API Gateway -> Lambda -> S3 -> SQS -> worker Lambda -> g
     expect(await listKeys(`originals/${owner}/`)).toEqual([]);
     expect(await listKeys(`renditions/${owner}/`)).toEqual([]);
     expect((await call(apiEvent('GET', '/photos', { owner }))).body.items).toEqual([]);
+  });
+
+  it('deletes an original that lands for a photo deleted before its bytes, or never registered', async () => {
+    const bytes = await photoJpeg({ width: 64, height: 48 });
+    const gone = await register(owner, 'changed my mind.jpg', bytes);
+    expect((await call(apiEvent('DELETE', `/photos/${gone.photo.id}`, { owner }))).status).toBe(204);
+    // The presigned PUT is still valid after the delete: the bytes land anyway.
+    expect((await sendUpload(fetch, gone.upload, bytes, 'image/jpeg')).status).toBe(200);
+    const goneKey = `originals/${owner}/${gone.photo.id}`;
+    expect(await tagsOf(goneKey)).toEqual(['pixport-upload=pending']);
+
+    // A key Pixport builds, but for an id no one registered.
+    const strayKey = `originals/${owner}/01900000-0000-7000-8000-0000000000aa`;
+    await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: strayKey, Body: bytes }));
+
+    const batch: SQSEvent = {
+      Records: [
+        sqsRecord('m-deleted', objectCreated(goneKey, bytes.byteLength)),
+        sqsRecord('m-stray', objectCreated(strayKey, bytes.byteLength)),
+      ],
+    };
+    const emfBefore = emf.length;
+    expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
+    const published = emf.slice(emfBefore).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(published.map((m) => m.OrphanOriginalsDeleted)).toEqual([[1, 1]]);
+    expect(await exists(goneKey)).toBe(false);
+    expect(await exists(strayKey)).toBe(false);
+    expect(await listKeys(`renditions/${owner}/${gone.photo.id}/`)).toEqual([]);
+    // A redelivery finds nothing left to delete, and is not an error either.
+    expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
   });
 });

@@ -220,6 +220,11 @@ async function startS3PresignGate(upstream: URL, secrets: Record<string, string>
       }
     }
 
+    const objectPath = objectPathOf(path);
+    if (objectPath && params.some(([k]) => k === 'tagging')) {
+      return handleTagging(req, res, raw, objectPath, body);
+    }
+
     const overrides: Record<string, string> = {};
     if (signature !== undefined && req.method === 'GET') {
       const type = param('response-content-type');
@@ -239,12 +244,108 @@ async function startS3PresignGate(upstream: URL, secrets: Record<string, string>
       out.end(body);
     });
     const status = upstreamRes.statusCode ?? 502;
+    if (objectPath && status < 300 && param('uploadId') === undefined) {
+      // S3 semantics: a new object takes the tags of its PUT (x-amz-tagging) or none; a deleted one has none.
+      if (req.method === 'PUT') setTags(objectPath, req.headers['x-amz-tagging']);
+      if (req.method === 'DELETE') tags.delete(objectPath);
+    }
     res.writeHead(status, { ...upstreamRes.headers, ...(status < 300 ? overrides : {}) });
     upstreamRes.pipe(res);
   }
 
+  /** Object tags by `/bucket/key` (decoded); see {@link handleTagging}. */
+  const tags = new Map<string, Map<string, string>>();
+
+  const setTags = (objectPath: string, header: string | string[] | undefined): void => {
+    const text = Array.isArray(header) ? header.join('&') : header;
+    if (text) tags.set(objectPath, new Map(new URLSearchParams(text)));
+    else tags.delete(objectPath);
+  };
+
+  /**
+   * fauxqs 1.9 has no object tagging: it routes `?tagging` as a plain object
+   * request, so a PutObjectTagging would overwrite the object with the XML and
+   * a DeleteObjectTagging would delete the object. The gate answers
+   * GetObjectTagging, PutObjectTagging and DeleteObjectTagging itself, minimally
+   * (no versions, no limits on tag count or length), and records the tags of a
+   * PUT's `x-amz-tagging` header. The object must exist (a HEAD upstream), as on S3.
+   */
+  async function handleTagging(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: string,
+    objectPath: string,
+    body: Buffer,
+  ): Promise<void> {
+    const head = await new Promise<IncomingMessage>((resolve, reject) => {
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: 'HEAD',
+          path: raw.slice(0, raw.indexOf('?')),
+          headers: { host: req.headers.host ?? upstream.host },
+        },
+        resolve,
+      );
+      out.on('error', reject);
+      out.end();
+    });
+    head.resume();
+    if (head.statusCode === 404) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+    switch (req.method) {
+      case 'GET': {
+        const tagSet = [...(tags.get(objectPath) ?? new Map<string, string>())]
+          .map(([k, v]) => `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`)
+          .join('');
+        res.writeHead(200, { 'Content-Type': 'application/xml' });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Tagging><TagSet>${tagSet}</TagSet></Tagging>`);
+        return;
+      }
+      case 'PUT': {
+        const xml = body.toString('utf8');
+        const set = new Map<string, string>();
+        for (const m of xml.matchAll(/<Tag>\s*<Key>([^<]*)<\/Key>\s*<Value>([^<]*)<\/Value>\s*<\/Tag>/g)) {
+          set.set(xmlUnescape(m[1] ?? ''), xmlUnescape(m[2] ?? ''));
+        }
+        if (set.size > 0) tags.set(objectPath, set);
+        else tags.delete(objectPath);
+        res.writeHead(200).end();
+        return;
+      }
+      case 'DELETE':
+        tags.delete(objectPath);
+        res.writeHead(204).end();
+        return;
+      default:
+        return s3Error(
+          res,
+          405,
+          'MethodNotAllowed',
+          'The specified method is not allowed against this resource.',
+        );
+    }
+  }
+
   return listen(server);
 }
+
+/** `/bucket/key` (decoded) of a path-style object request; undefined for a bucket or the root. */
+const objectPathOf = (path: string): string | undefined => {
+  const decoded = decodeURIComponent(path);
+  const slash = decoded.indexOf('/', 1);
+  return slash > 0 && slash < decoded.length - 1 ? decoded : undefined;
+};
+
+const xmlEscape = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlUnescape = (text: string): string =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 function verifyPresigned(
   req: IncomingMessage,

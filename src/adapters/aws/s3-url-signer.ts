@@ -12,6 +12,18 @@ export interface S3UrlSignerConfig {
   readonly downloadExpiresInSeconds: number;
 }
 
+/**
+ * Tag every presigned upload puts on its original. The photos bucket's lifecycle
+ * rule (deploy/lib/storage.ts) expires originals that still carry it after some
+ * days; the thumbnail worker removes it once the upload is accepted.
+ */
+export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as const;
+
+/** The tag as the `x-amz-tagging` header carries it (URL query encoding). */
+const PENDING_UPLOAD_TAGGING = new URLSearchParams([
+  [PENDING_UPLOAD_TAG.key, PENDING_UPLOAD_TAG.value],
+]).toString();
+
 /** RFC 5987 value: encodeURIComponent leaves these as they are, but they are no attr-char. */
 const rfc5987 = (value: string): string =>
   encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -26,6 +38,10 @@ const contentDisposition = (name: string): string =>
  *
  * Uploads are a presigned PUT that signs `Content-Type` and `Content-Length`,
  * so S3 refuses a body of any other size or type (403 SignatureDoesNotMatch).
+ * It also signs `x-amz-tagging: pixport-upload=pending` as a header (not
+ * hoisted into the query), so the client must send it and the original lands
+ * tagged as a pending upload ({@link PENDING_UPLOAD_TAG}); `headers` of the
+ * target carries it.
  * GETs may ask S3 to answer with a Content-Disposition (originals keep their
  * display name) and a Content-Type.
  *
@@ -70,18 +86,22 @@ export class S3UrlSigner implements UrlSigner {
       Key: key,
       ContentType: options.contentType,
       ContentLength: options.size,
+      Tagging: PENDING_UPLOAD_TAGGING,
     });
     const url = await getSignedUrl(this.s3, command, {
       expiresIn: this.config.uploadExpiresInSeconds,
       signingDate: now,
       // Signed headers are part of the signature: a body of another length or type does not match it.
-      signableHeaders: new Set(['content-type', 'content-length']),
+      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-tagging']),
+      // The presigner moves x-amz-* headers into the query by default; the tag stays a
+      // header, so an upload without it (or with another tag) does not match the signature.
+      unhoistableHeaders: new Set(['x-amz-tagging']),
     });
     return {
       method: 'PUT',
       url,
       // Content-Length is set by the browser from the body (it may not be set by script).
-      headers: { 'Content-Type': options.contentType },
+      headers: { 'Content-Type': options.contentType, 'x-amz-tagging': PENDING_UPLOAD_TAGGING },
       expiresAt: new Date(now.getTime() + this.config.uploadExpiresInSeconds * 1000).toISOString(),
     };
   }

@@ -12,10 +12,12 @@ import { Container } from 'inversify';
 import { WasmVipsImageProcessor } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
 import type { ThumbnailOutcome } from '../../application/use-cases/generate-thumbnail.js';
+import { PhotoNotFoundError } from '../../domain/errors.js';
 import { parseAwsConfig } from '../composition/aws-config.js';
-import { awsAdapters } from '../composition/aws-module.js';
+import { AWS_TOKENS, awsAdapters } from '../composition/aws-module.js';
 import { coreModule } from '../composition/core-module.js';
 import { TOKENS as T } from '../composition/tokens.js';
+import { keepOriginal } from './pending-upload.js';
 import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
 
 const config = parseAwsConfig(process.env);
@@ -28,6 +30,8 @@ container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdap
 container.bind(T.ImageProcessor).toConstantValue(new WasmVipsImageProcessor());
 const acceptUpload = container.get(T.AcceptUpload);
 const generateThumbnail = container.get(T.GenerateThumbnail);
+const blobs = container.get(T.BlobStore);
+const s3 = container.get(AWS_TOKENS.S3Client);
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -80,10 +84,22 @@ async function handleRecord(record: SQSRecord): Promise<void> {
         // Renders right here rather than queueing a second message for it.
         const accepted = await acceptUpload.execute({ ...message.job, enqueue: false });
         if (!accepted.ok) {
-          // No record (deleted, or never registered) or no object (deleted since): nothing to make.
+          if (accepted.error instanceof PhotoNotFoundError) {
+            // No record (deleted before its bytes arrived, or never registered): nothing can
+            // ever accept these bytes, so they go now rather than after the lifecycle expiry.
+            await blobs.deleteMany([message.key]);
+            logger.warn('orphan original deleted', { ...message.job, key: message.key });
+            metrics.addMetric('OrphanOriginalsDeleted', MetricUnit.Count, 1);
+            return;
+          }
+          // No object (deleted since): nothing to make.
           logger.warn('upload not accepted', { ...message.job, key: message.key, error: accepted.error });
           return;
         }
+        // Accepted (processing, ready or failed): the original is kept, so it loses the
+        // pending-upload tag the lifecycle rule expires by. Before rendering, so a render
+        // that throws and is retried cannot leave an accepted original tagged.
+        await keepOriginal(s3, config.bucket, message.key);
         await render(message.job);
         return;
       }
