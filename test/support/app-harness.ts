@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { HmacUrlSigner } from '../../src/adapters/crypto/hmac-url-signer.js';
 import { InMemoryBlobStore } from '../../src/adapters/memory/in-memory-blob-store.js';
 import { InMemoryPhotoRepository } from '../../src/adapters/memory/in-memory-photo-repository.js';
@@ -156,18 +156,6 @@ function exifOrientation(tiff: Uint8Array): number | undefined {
     if (view.getUint16(entry, little) === 0x0112) return view.getUint16(entry + 8, little);
   }
   return undefined;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
