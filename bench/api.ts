@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -6,11 +5,7 @@ import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import sharp from 'sharp';
-import { WasmVipsImageProcessor } from '../src/adapters/image/wasm-vips-image-processor.js';
-import { defaultLimits } from '../src/domain/limits.js';
-import { defaultRenditionSettings } from '../src/domain/presets.js';
-import { devIdentity } from '../src/entrypoints/http/identity.js';
-import { startDevServer } from '../src/entrypoints/node/dev-server.js';
+import { startLocalDevServer } from '../test/support/dev-server.js';
 
 /**
  * `npm run bench:api`: throughput and tail latency of the dev server's API
@@ -104,18 +99,7 @@ async function run(target: Target, duration: number): Promise<AutocannonResult> 
   return result;
 }
 
-const server = await startDevServer({
-  port: 0,
-  host: '127.0.0.1',
-  identity: devIdentity(),
-  limits: defaultLimits,
-  renditions: defaultRenditionSettings,
-  urlSecret: randomBytes(32).toString('hex'),
-  processor: new WasmVipsImageProcessor(),
-  allowedOrigins: ['*'],
-  pageConfig: { apiBase: '', auth: { mode: 'dev' } },
-  log: () => {},
-});
+const server = await startLocalDevServer();
 
 /** What GET /photos answers, captured once preloaded, so the bare app can send the same bytes. */
 let galleryBody: unknown = {};

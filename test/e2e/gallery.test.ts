@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WasmVipsImageProcessor } from '../../src/adapters/image/wasm-vips-image-processor.js';
-import { defaultLimits } from '../../src/domain/limits.js';
-import { defaultRenditionSettings } from '../../src/domain/presets.js';
-import { devIdentity } from '../../src/entrypoints/http/identity.js';
 import type { PhotoJson } from '../../src/entrypoints/http/schemas.js';
-import { type DevServer, startDevServer } from '../../src/entrypoints/node/dev-server.js';
+import type { DevServer } from '../../src/entrypoints/node/dev-server.js';
+import { startLocalDevServer } from '../support/dev-server.js';
 import { orientation6Jpeg, photoPng, svgImage } from '../support/images.js';
 
 /**
@@ -43,18 +39,7 @@ async function thumbnailLoaded(filename: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startDevServer({
-    port: 0,
-    host: '127.0.0.1',
-    identity: devIdentity(),
-    limits: defaultLimits,
-    renditions: defaultRenditionSettings,
-    urlSecret: randomBytes(32).toString('hex'),
-    processor: new WasmVipsImageProcessor(),
-    allowedOrigins: ['*'],
-    pageConfig: { apiBase: '', auth: { mode: 'dev' } },
-    log: () => {},
-  });
+  server = await startLocalDevServer();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
