@@ -9,11 +9,20 @@
  *      - per-preset: one wasm-vips thumbnailBuffer call per preset,
  *      - sharp: one sharp pipeline per preset (native libvips), sharp.concurrency(1).
  *    All single threaded; medians of BENCH_ITERATIONS runs (default 5).
- * 2. Peak RSS: each method once per photo in a fresh child process (maxRSS).
+ *    A fifth column, decode, times the pipeline's decode alone (shrink-on-load
+ *    to the largest preset, oriented, in memory), to show what encoding costs.
+ * 2. Peak RSS: each method twice per photo in a fresh child process; the
+ *    median of BENCH_RSS_RUNS such processes (default 3), as one varies by
+ *    up to ~70 MiB from the next with thread timing.
  * 3. Soak: SOAK_COUNT (default 1000) full preset sets over varied 12-24 MP photos
  *    through one WasmVipsImageProcessor with recycling on, then
  *    SOAK_NO_RECYCLE_COUNT (default 120) with recycling effectively off; RSS
  *    every 100 images, throughput, failures.
+ *
+ * The child processes of 2 and 3 run this file bundled by esbuild with the
+ * worker thread beside it, as the Lambda function runs it: under tsx every
+ * thread would also carry the TypeScript loader, ~50-120 MiB that production
+ * never has.
  *
  * Writes a markdown report to bench/results/images.md and prints it.
  * Photos are generated once and cached in the OS temp directory.
@@ -24,12 +33,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { photoJpeg } from '../test/support/images.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const RESULTS = join(SELF, '..', 'results', 'images.md');
 const CACHE = join(tmpdir(), 'pixport-bench-photos');
+const BUNDLE_DIR = join(SELF, '..', '..', 'node_modules', '.cache', 'pixport-bench');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
+const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
 const SOAK_COUNT = Number(process.env.SOAK_COUNT ?? 1000);
 const SOAK_NO_RECYCLE_COUNT = Number(process.env.SOAK_NO_RECYCLE_COUNT ?? 120);
 const SAMPLE_EVERY = Number(process.env.SOAK_SAMPLE_EVERY ?? 100);
@@ -63,12 +73,15 @@ const SOAK_PHOTOS: Photo[] = [
 ];
 
 const METHODS = ['pipeline', 'processor', 'per-preset', 'sharp'] as const;
-type Method = (typeof METHODS)[number];
+const SPEED_METHODS = [...METHODS, 'decode'] as const;
+type Method = (typeof SPEED_METHODS)[number];
 
 async function photoFile(p: Photo): Promise<string> {
   await mkdir(CACHE, { recursive: true });
   const file = join(CACHE, `${p.name}-${p.width}x${p.height}.jpg`);
   if (!existsSync(file)) {
+    // Imported here so the child processes never load sharp, which it uses.
+    const { photoJpeg } = await import('../test/support/images.js');
     const bytes = await photoJpeg({
       width: p.width,
       height: p.height,
@@ -130,6 +143,23 @@ async function makeRunner(
       close: async () => {},
     };
   }
+  if (method === 'decode') {
+    const { largestNeeded } = await import('../src/domain/sizing.js');
+    return {
+      run: async (bytes) => {
+        const header = vips.Image.newFromBuffer(bytes, '', { access: 'sequential' });
+        const stored = { width: header.width, height: header.height };
+        const orientation = header.getTypeof('orientation') ? header.getInt('orientation') : 1;
+        header.delete();
+        const need = largestNeeded(stored, orientation, settings.presets);
+        const image = vips.Image.thumbnailBuffer(bytes, need.width, { height: need.height, size: 'down' });
+        const decoded = image.copyMemory();
+        decoded.delete();
+        image.delete();
+      },
+      close: async () => {},
+    };
+  }
   return {
     run: async (bytes) => {
       for (const p of settings.presets) {
@@ -165,10 +195,34 @@ async function loadVips() {
   return vips;
 }
 
-/** Runs this file again in a fresh process and returns the JSON it prints last. */
-function child<T>(args: string[]): Promise<T> {
+/**
+ * Bundles this file for the child processes, with the image worker thread
+ * beside it; sharp and wasm-vips stay external packages. Returns the entry.
+ */
+async function buildChildBundle(): Promise<string> {
+  // Imported here: the bundle itself never builds anything.
+  const { build } = await import('esbuild');
+  const { buildImageWorkerThread, nodeBundle } = await import('../scripts/bundles.js');
+  await build({
+    ...nodeBundle,
+    entryPoints: { images: SELF },
+    outdir: BUNDLE_DIR,
+    outExtension: { '.js': '.mjs' },
+    // Modules imported dynamically (sharp's runner, the photo generator) stay
+    // in chunks of their own, loaded only by the children that use them.
+    splitting: true,
+    external: [...(nodeBundle.external ?? []), 'sharp', 'esbuild'],
+    sourcemap: false,
+    minify: false,
+  });
+  await buildImageWorkerThread(BUNDLE_DIR);
+  return join(BUNDLE_DIR, 'images.mjs');
+}
+
+/** Runs the bundled benchmark in a fresh process and returns the JSON it prints last. */
+function child<T>(bundle: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, SELF, ...args], {
+    const proc = spawn(process.execPath, [bundle, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -288,23 +342,27 @@ async function main(): Promise<void> {
 
   log('speed: warming up');
   const runners = new Map<Method, Awaited<ReturnType<typeof makeRunner>>>();
-  for (const m of METHODS) runners.set(m, await makeRunner(m));
+  for (const m of SPEED_METHODS) runners.set(m, await makeRunner(m));
   const initMs = vipsInitMs;
-  const { WasmVipsImageProcessor } = await import('../src/adapters/image/wasm-vips-image-processor.js');
+  const { WasmVipsImageProcessor, wasmVipsProcessorDefaults } = await import(
+    '../src/adapters/image/wasm-vips-image-processor.js'
+  );
   const probeProcessor = new WasmVipsImageProcessor();
   const spawnStarted = performance.now();
   await probeProcessor.probe(speedBytes[0] as Uint8Array);
   const workerFirstJobMs = performance.now() - spawnStarted;
   const workerInitMs = probeProcessor.stats().lastInitMs;
   await probeProcessor.close();
-  for (const m of METHODS) await runners.get(m)?.run(speedBytes[0] as Uint8Array);
+  for (const m of SPEED_METHODS) await runners.get(m)?.run(speedBytes[0] as Uint8Array);
 
   const times = new Map<string, number[]>();
   for (let it = 0; it < ITERATIONS; it++) {
     log(`speed: iteration ${it + 1}/${ITERATIONS}`);
     for (const [pi, bytes] of speedBytes.entries()) {
       // Rotate the order so no method always runs first (warm caches, turbo states).
-      const order = METHODS.map((_, k) => METHODS[(k + it + pi) % METHODS.length] as Method);
+      const order = SPEED_METHODS.map(
+        (_, k) => SPEED_METHODS[(k + it + pi) % SPEED_METHODS.length] as Method,
+      );
       for (const m of order) {
         const t = performance.now();
         await runners.get(m)?.run(bytes);
@@ -315,19 +373,31 @@ async function main(): Promise<void> {
   }
   for (const r of runners.values()) await r.close();
 
-  log('peak RSS: one child process per method and photo');
-  const rss = new Map<string, number>();
-  for (const [pi, file] of speedFiles.entries()) {
-    for (const m of METHODS) {
-      const r = await child<{ maxRssBytes: number }>(['--child', 'rss', m, file]);
-      rss.set(`${pi}:${m}`, r.maxRssBytes);
+  log('bundling the benchmark for its child processes');
+  const bundle = await buildChildBundle();
+
+  log(`peak RSS: ${RSS_RUNS} child processes per method and photo`);
+  const rss = new Map<string, number[]>();
+  for (let run = 0; run < RSS_RUNS; run++) {
+    for (const [pi, file] of speedFiles.entries()) {
+      for (const m of METHODS) {
+        const r = await child<{ maxRssBytes: number }>(bundle, ['--child', 'rss', m, file]);
+        const key = `${pi}:${m}`;
+        rss.set(key, [...(rss.get(key) ?? []), r.maxRssBytes]);
+      }
     }
   }
 
   log(`soak: ${SOAK_COUNT} preset sets with recycling`);
-  const soak = await child<SoakReport>(['--child', 'soak', 'recycle', String(SOAK_COUNT), ...soakFiles]);
+  const soak = await child<SoakReport>(bundle, [
+    '--child',
+    'soak',
+    'recycle',
+    String(SOAK_COUNT),
+    ...soakFiles,
+  ]);
   log(`soak: ${SOAK_NO_RECYCLE_COUNT} preset sets without recycling`);
-  const noRecycle = await child<SoakReport>([
+  const noRecycle = await child<SoakReport>(bundle, [
     '--child',
     'soak',
     'no-recycle',
@@ -342,7 +412,8 @@ async function main(): Promise<void> {
     `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ` +
       `${(await import('node:os')).cpus().length} cores, wasm-vips 0.0.19, sharp 0.34.5. ` +
       `Default presets (thumb 256 cover, preview 1024 inside, large 2048 inside), WebP q80, single threaded. ` +
-      `Medians of ${ITERATIONS} interleaved runs; peak RSS is VmHWM of a fresh process running the method twice (the processor's includes its worker thread). ` +
+      `Medians of ${ITERATIONS} interleaved runs. Peak RSS is the median over ${RSS_RUNS} fresh processes of VmHWM, each running the method twice, ` +
+      `on this file bundled by esbuild as Lambda runs it (the processor's includes its worker thread). ` +
       `Whole bench took ${(totalSeconds / 60).toFixed(1)} min.`,
     '',
   );
@@ -353,17 +424,22 @@ async function main(): Promise<void> {
   );
   lines.push('## Speed and peak RSS', '');
   lines.push(
-    '| photo | JPEG | pipeline ms | processor ms | per-preset ms | sharp ms | pipeline / sharp | pipeline / per-preset | peak RSS MiB pipeline / processor / per-preset / sharp |',
+    "decode: the pipeline's decode alone (shrink-on-load to the largest preset, in memory); the rest of the pipeline is cutting, resizing and encoding the presets.",
+    '',
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| photo | JPEG | pipeline ms | processor ms | per-preset ms | sharp ms | decode ms | pipeline / sharp | pipeline / per-preset | peak RSS MiB pipeline / processor / per-preset / sharp |',
+  );
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [pi, p] of SPEED_PHOTOS.entries()) {
     const med = (m: Method) => median(times.get(`${pi}:${m}`) ?? []);
     const size = speedBytes[pi]?.length ?? 0;
     lines.push(
       `| ${p.name} (${p.width}x${p.height}) | ${(size / 1024 / 1024).toFixed(1)} MB | ${med('pipeline').toFixed(0)} | ` +
         `${med('processor').toFixed(0)} | ${med('per-preset').toFixed(0)} | ${med('sharp').toFixed(0)} | ` +
+        `${med('decode').toFixed(0)} | ` +
         `${(med('pipeline') / med('sharp')).toFixed(2)} | ${(med('pipeline') / med('per-preset')).toFixed(2)} | ` +
-        `${METHODS.map((m) => mb(rss.get(`${pi}:${m}`) ?? 0)).join(' / ')} |`,
+        `${METHODS.map((m) => mb(median(rss.get(`${pi}:${m}`) ?? []))).join(' / ')} |`,
     );
   }
   lines.push('');
@@ -380,8 +456,18 @@ async function main(): Promise<void> {
     for (const s of r.samples) lines.push(`| ${s.images} | ${s.rssMb} | ${s.heapMb} | ${s.workersStarted} |`);
     lines.push('');
   };
-  soakSection('Soak with recycling (defaults: 50 images or 448 MiB heap per worker)', soak);
+  const { maxImagesPerWorker, maxHeapBytes } = wasmVipsProcessorDefaults;
+  soakSection(
+    `Soak with recycling (defaults: ${maxImagesPerWorker} images or ${mb(maxHeapBytes)} MiB heap per worker)`,
+    soak,
+  );
   soakSection('Soak with recycling off (replaced only when a worker is lost)', noRecycle);
+  const msPerImage = (r: SoakReport) => (r.seconds * 1000) / r.count;
+  lines.push(
+    `Cost of recycling: ${((msPerImage(soak) / msPerImage(noRecycle) - 1) * 100).toFixed(1)}% more time per image ` +
+      `than with one worker for all (${msPerImage(soak).toFixed(0)} vs ${msPerImage(noRecycle).toFixed(0)} ms).`,
+    '',
+  );
 
   const report = lines.join('\n');
   await mkdir(join(RESULTS, '..'), { recursive: true });

@@ -12,34 +12,12 @@
  *
  * Usage: npm run build  (tsx scripts/build.ts [outdir])
  */
-import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { build } from 'esbuild';
+import { buildImageWorkerThread, nodeBundle, root } from './bundles.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = resolve(root, process.argv[2] ?? 'dist');
-
-// Some dependencies are CommonJS and `require` Node built-ins, which an ES module bundle cannot do
-// without a `require` of its own.
-const banner = {
-  js: "import { createRequire as __pixportCreateRequire } from 'node:module'; const require = __pixportCreateRequire(import.meta.url);",
-};
-
-const common: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'external',
-  mainFields: ['module', 'main'],
-  banner,
-  external: ['wasm-vips'],
-  logLevel: 'warning',
-};
-
 /** Only what wasm-vips loads on Node: its ES module, the core and the HEIF (AVIF) side module. */
 const WASM_VIPS_FILES = [
   'package.json',
@@ -54,7 +32,7 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
 
   await build({
-    ...common,
+    ...nodeBundle,
     entryPoints: { index: join(root, 'src/entrypoints/lambda/http.ts') },
     outdir: join(outdir, 'http'),
     outExtension: { '.js': '.mjs' },
@@ -62,19 +40,12 @@ async function main(): Promise<void> {
 
   const worker = join(outdir, 'thumbnail-worker');
   await build({
-    ...common,
+    ...nodeBundle,
     entryPoints: { index: join(root, 'src/entrypoints/lambda/thumbnail-worker.ts') },
     outdir: worker,
     outExtension: { '.js': '.mjs' },
   });
-  // WasmVipsImageProcessor starts `./wasm-vips-worker.js` beside its own module (here: index.mjs).
-  await build({
-    ...common,
-    entryPoints: { 'wasm-vips-worker': join(root, 'src/adapters/image/wasm-vips-worker.ts') },
-    outdir: worker,
-  });
-  // ...and that `.js` is an ES module.
-  await writeFile(join(worker, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+  await buildImageWorkerThread(worker);
   for (const file of WASM_VIPS_FILES) {
     const to = join(worker, 'node_modules/wasm-vips', file);
     await mkdir(dirname(to), { recursive: true });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,13 +14,13 @@ import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '..
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { PipelineOutput, PipelineProbe, PipelineRejection } from './wasm-vips-pipeline.js';
-import type { WorkerReply, WorkerRequest, WorkerStats } from './wasm-vips-worker.js';
+import type { WorkerData, WorkerReply, WorkerRequest, WorkerStats } from './wasm-vips-worker.js';
 
 /** Options of {@link WasmVipsImageProcessor}; every one has a default. */
 export interface WasmVipsImageProcessorOptions {
   /** Renders a worker may do before it is replaced. Default 50. */
   readonly maxImagesPerWorker?: number;
-  /** Replace the worker once its WebAssembly heap has grown past this. Default 448 MiB. */
+  /** Replace the worker once its WebAssembly heap has grown past this. Default 384 MiB. */
   readonly maxHeapBytes?: number;
   /**
    * Called each time a job is handed to a worker (attempt 1, or 2 on the retry
@@ -58,10 +59,14 @@ class WorkerLostError extends Error {
   override name = 'WorkerLostError';
 }
 
-// Measured (bench/results/images.md): on 12-24 MP photos the heap reaches about
-// 440 MiB within ten images and settles near 530 MiB; recycling past 448 MiB
-// keeps the process under 600 MB for the price of a ~0.3 s restart now and then.
-const DEFAULTS = { maxImagesPerWorker: 50, maxHeapBytes: 448 * 1024 * 1024 };
+// Measured on the bundled worker (bench/results/images.md): the heap starts at
+// 256 MiB, and on 12-24 MP photos one render can grow it by 50-110 MiB as it
+// fragments. Recycling past 448 MiB let the process peak at 612 MiB; past
+// 384 MiB it peaks near 530 MiB, for a restart about every 14 photos.
+export const wasmVipsProcessorDefaults = {
+  maxImagesPerWorker: 50,
+  maxHeapBytes: 384 * 1024 * 1024,
+} as const satisfies WasmVipsImageProcessorOptions;
 const MAX_ATTEMPTS = 2;
 
 /**
@@ -70,9 +75,10 @@ const MAX_ATTEMPTS = 2;
  * does not apply `--import tsx` from a worker's execArgv, so the source is
  * loaded through tsx's `tsImport` from a small eval'd bootstrap instead.
  */
-function startWorker(): Worker {
+function startWorker(vipsModule: WebAssembly.Module): Worker {
+  const workerData: WorkerData = { vipsModule };
   const js = new URL('./wasm-vips-worker.js', import.meta.url);
-  if (js.protocol === 'file:' && existsSync(fileURLToPath(js))) return new Worker(js);
+  if (js.protocol === 'file:' && existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
   const ts = new URL('./wasm-vips-worker.ts', import.meta.url);
   // Resolved here, where tsx is surely findable; an eval'd worker resolves from the cwd.
   // require.resolve finds the CommonJS build, whose ESM twin is what works in a worker.
@@ -82,7 +88,26 @@ function startWorker(): Worker {
       .replace(/\.cjs$/, '.mjs'),
   );
   const bootstrap = `import(${JSON.stringify(tsxApi.href)}).then((tsx) => tsx.tsImport(${JSON.stringify(ts.href)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+let compiling: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * vips.wasm compiled once per process and handed to every worker. V8 shares
+ * a compiled module's machine code between the threads that instantiate it,
+ * optimised tiers included, so a replacement worker neither compiles libvips
+ * again nor starts cold on slow baseline code, and old and new worker never
+ * hold two copies of that code.
+ */
+function compiledVips(): Promise<WebAssembly.Module> {
+  compiling ??= readFile(createRequire(import.meta.url).resolve('wasm-vips/vips.wasm'))
+    .then((bytes) => WebAssembly.compile(bytes))
+    .catch((error: unknown) => {
+      compiling = undefined;
+      throw error;
+    });
+  return compiling;
 }
 
 /** One worker thread and the job it is running, if any. */
@@ -95,8 +120,8 @@ class WorkerSlot {
   #dead: Error | undefined;
   #nextId = 1;
 
-  constructor() {
-    this.worker = startWorker();
+  constructor(vipsModule: WebAssembly.Module) {
+    this.worker = startWorker(vipsModule);
     this.ready = new Promise<number>((resolve, reject) => {
       const onReady = (reply: WorkerReply) => {
         if (reply.type !== 'ready') return;
@@ -195,8 +220,11 @@ export class WasmVipsImageProcessor implements ImageProcessor {
 
   constructor(options: WasmVipsImageProcessorOptions = {}) {
     this.#options = {
-      maxImagesPerWorker: Math.max(1, options.maxImagesPerWorker ?? DEFAULTS.maxImagesPerWorker),
-      maxHeapBytes: options.maxHeapBytes ?? DEFAULTS.maxHeapBytes,
+      maxImagesPerWorker: Math.max(
+        1,
+        options.maxImagesPerWorker ?? wasmVipsProcessorDefaults.maxImagesPerWorker,
+      ),
+      maxHeapBytes: options.maxHeapBytes ?? wasmVipsProcessorDefaults.maxHeapBytes,
       onJobDispatched: options.onJobDispatched,
     };
   }
@@ -288,7 +316,7 @@ export class WasmVipsImageProcessor implements ImageProcessor {
     if (this.#closed) throw new Error('the image processor was closed');
     if (!this.#slot?.usable) {
       await this.#retire();
-      this.#slot = new WorkerSlot();
+      this.#slot = new WorkerSlot(await compiledVips());
       this.#workersStarted++;
     }
     const slot = this.#slot;

@@ -4,7 +4,7 @@
  * WebAssembly heap never shrinks; the processor throws the whole thread away
  * (and the heap with it) when it has grown too much.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import Vips from 'wasm-vips';
 import type { RenditionSettings } from '../../domain/presets.js';
 import type { Result } from '../../domain/result.js';
@@ -27,6 +27,14 @@ export type WorkerRequest =
       readonly settings: RenditionSettings;
       readonly limits: { readonly maxPixels: number };
     };
+
+/**
+ * What the processor hands a new worker: vips.wasm already compiled, to be
+ * instantiated rather than compiled again. Without it the worker compiles its own.
+ */
+export interface WorkerData {
+  readonly vipsModule?: WebAssembly.Module;
+}
 
 /** How big the worker has grown, sent with every reply so the processor can decide to recycle it. */
 export interface WorkerStats {
@@ -66,10 +74,30 @@ Reflect.set(
   }),
 );
 
+const shared = (workerData as WorkerData | null | undefined)?.vipsModule;
+
+/** Emscripten's hook to instantiate the module itself: here from the compiled one the processor sent. */
+function instantiateWasm(
+  imports: WebAssembly.Imports,
+  done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+): Record<string, never> {
+  if (!shared) throw new Error('no compiled module to instantiate');
+  WebAssembly.instantiate(shared, imports).then(
+    (instance) => done(instance, shared),
+    (error: unknown) =>
+      // Emscripten waits on `done` for ever; failing the thread lets the processor see it.
+      queueMicrotask(() => {
+        throw error;
+      }),
+  );
+  return {};
+}
+
 const started = performance.now();
 let vips: Awaited<ReturnType<typeof Vips>>;
 try {
   vips = await Vips({
+    ...(shared ? { instantiateWasm } : {}),
     // AVIF needs libheif; JPEG XL is not accepted, so its module is not loaded.
     dynamicLibraries: ['vips-heif.wasm'],
     // libvips warns on stderr for every damaged tile; the error that matters
