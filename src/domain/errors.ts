@@ -82,6 +82,17 @@ export class UploadMissingError extends DomainError {
   }
 }
 
+/**
+ * The photo already has its original: an upload URL used again with other
+ * bytes. Each upload needs its own registration.
+ */
+export class UploadAlreadyReceivedError extends DomainError {
+  readonly code = 'upload-already-received';
+  constructor(readonly photoId: string) {
+    super(`photo ${photoId} already has its original; register a new upload to send another file`);
+  }
+}
+
 /** A gallery cursor that was altered, is malformed, or belongs to another owner. */
 export class InvalidCursorError extends DomainError {
   readonly code = 'invalid-cursor';

@@ -34,6 +34,19 @@ export class AcceptUpload {
     private readonly limits: Limits,
   ) {}
 
+  /**
+   * Asked before an upload target stores any bytes: true while the photo still
+   * waits for its original, false once it has one; not found once deleted.
+   */
+  async awaitsUpload(input: {
+    readonly ownerId: OwnerId;
+    readonly photoId: PhotoId;
+  }): Promise<Result<boolean, PhotoNotFoundError>> {
+    const photo = await this.photos.get(input.ownerId, input.photoId);
+    if (!photo) return err(new PhotoNotFoundError(input.photoId));
+    return ok(photo.status === 'pending');
+  }
+
   async execute(input: AcceptUploadInput): Promise<Result<Photo, PhotoNotFoundError | UploadMissingError>> {
     const photo = await this.photos.get(input.ownerId, input.photoId);
     if (!photo) return err(new PhotoNotFoundError(input.photoId));

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
-import { InvalidSignatureError } from '../../domain/errors.js';
+import { InvalidSignatureError, UploadAlreadyReceivedError } from '../../domain/errors.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import { EdgeError } from './errors.js';
 import { readBounded } from './read-body.js';
@@ -20,6 +20,12 @@ const decodeKey = (path: string): string => {
     throw new InvalidSignatureError('the signed path is malformed');
   }
 };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 const contentDisposition = (name: string): string =>
   `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -73,6 +79,9 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
       );
     }
     // Everything is checked before anything is stored.
+    const target = { ownerId: parsed.value.ownerId, photoId: parsed.value.photoId };
+    const awaits = await deps.acceptUpload.awaitsUpload(target);
+    if (!awaits.ok) throw awaits.error;
     const bytes = await readBounded(c.req.raw, grant.value.size);
     if (bytes.byteLength !== grant.value.size) {
       throw new EdgeError(
@@ -82,11 +91,16 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
         'Content-Length',
       );
     }
+    if (!awaits.value) {
+      // The URL was used before. A client retrying the same bytes (its first
+      // answer lost) succeeds; other bytes never replace an original whose
+      // renditions are made or being made from it.
+      const stored = await deps.blobs.get(key);
+      if (stored && sameBytes(stored.bytes, bytes)) return c.body(null, 204);
+      throw new UploadAlreadyReceivedError(target.photoId);
+    }
     await deps.blobs.put(key, bytes, { contentType: grant.value.contentType });
-    const accepted = await deps.acceptUpload.execute({
-      ownerId: parsed.value.ownerId,
-      photoId: parsed.value.photoId,
-    });
+    const accepted = await deps.acceptUpload.execute(target);
     // An upload for a photo deleted meanwhile: drop the bytes so nothing is orphaned.
     if (!accepted.ok) {
       await deps.blobs.deleteMany([key]);

@@ -10,6 +10,7 @@ import {
   PhotoNotFoundError,
   PhotoNotReadyError,
   UnsupportedMediaTypeError,
+  UploadAlreadyReceivedError,
   UploadMissingError,
 } from '../../domain/errors.js';
 import { EdgeError, UnauthorizedError } from './errors.js';
@@ -66,7 +67,9 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     if (error instanceof PhotoNotReadyError) {
       return { body: problem(409, error.code, error.message), headers: { 'Retry-After': '2' } };
     }
-    if (error instanceof UploadMissingError) return { body: problem(409, error.code, error.message) };
+    if (error instanceof UploadMissingError || error instanceof UploadAlreadyReceivedError) {
+      return { body: problem(409, error.code, error.message) };
+    }
     if (error instanceof FileTooLargeError) return { body: problem(413, error.code, error.message) };
     if (error instanceof UnsupportedMediaTypeError) return { body: problem(415, error.code, error.message) };
     return { body: problem(400, error.code, error.message) };

@@ -62,16 +62,20 @@ export const PhotoJson = z.object({
     .describe('Signed, short-lived URLs; present when ready.'),
 });
 
-export const UploadTargetJson = z.object({
-  method: z.enum(['PUT', 'POST']),
-  url: z.string().describe('Absolute, or relative to the API origin.'),
-  headers: z.record(z.string(), z.string()).optional().describe('Send these headers with a PUT.'),
-  fields: z
-    .record(z.string(), z.string())
-    .optional()
-    .describe('Send these form fields before the file with a POST.'),
-  expiresAt: z.iso.datetime(),
-});
+export const UploadTargetJson = z
+  .object({
+    method: z.enum(['PUT', 'POST']),
+    url: z.string().describe('Absolute, or relative to the API origin.'),
+    headers: z.record(z.string(), z.string()).optional().describe('Send these headers with a PUT.'),
+    fields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Send these form fields before the file with a POST.'),
+    expiresAt: z.iso.datetime(),
+  })
+  .describe(
+    'Where to send the bytes, once. Sending the same bytes again is harmless; a Pixport `/files` target refuses other bytes with 409 `upload-already-received`.',
+  );
 
 export const RegisterUploadResponse = z.object({ photo: PhotoJson, upload: UploadTargetJson });
 export const UploadPhotoResponse = z.object({ photo: PhotoJson });

@@ -30,6 +30,22 @@ async function registered(
 }
 
 describe('AcceptUpload', () => {
+  it('says a photo awaits its upload only while pending, and that a deleted or foreign one is not found', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const photo = await registered(world, owner, 100);
+    const target = { ownerId: owner, photoId: photo.id };
+    expect(expectOk(await world.acceptUpload.awaitsUpload(target))).toBe(true);
+    expectOk(await world.acceptUpload.execute(target));
+    expect(expectOk(await world.acceptUpload.awaitsUpload(target))).toBe(false);
+    expectErr(
+      await world.acceptUpload.awaitsUpload({ ownerId: uniqueOwner('bob'), photoId: photo.id }),
+      PhotoNotFoundError,
+    );
+    expectOk(await world.deletePhoto.execute(target));
+    expectErr(await world.acceptUpload.awaitsUpload(target), PhotoNotFoundError);
+  });
+
   it('reports a photo that does not exist as not found', async () => {
     const world = useCaseWorld();
     const error = expectErr(

@@ -322,7 +322,7 @@ describe('the signed upload flow (PUT /files/...)', () => {
     expect(h.blobs.keys()).toEqual([]);
   });
 
-  it('drops the bytes of an upload whose photo was deleted meanwhile, with 404', async () => {
+  it('refuses an upload whose photo was deleted meanwhile with 404 and stores nothing', async () => {
     const h = createAppHarness();
     const bytes = tinyPng();
     const { photo, upload } = await registerPng(h, bytes);
@@ -331,15 +331,36 @@ describe('the signed upload flow (PUT /files/...)', () => {
     expect(h.blobs.keys()).toEqual([]);
   });
 
-  it('takes a repeated PUT of the same bytes as the same upload', async () => {
+  it('refuses other bytes sent to a used upload URL with 409 and keeps the original and its renditions', async () => {
+    const h = createAppHarness();
+    const first = tinyPng({ width: 40, height: 30 });
+    const { photo, upload } = await registerPng(h, first);
+    expect((await putBytes(h, upload.url, first)).status).toBe(204);
+    // Same length, so only the content differs from what the URL was signed for.
+    const other = tinyPng({ width: 40, height: 30, seed: 2 });
+    expect(other.byteLength).toBe(first.byteLength);
+
+    await expectProblem(await putBytes(h, upload.url, other), 409, 'upload-already-received');
+    await h.drain();
+    await expectProblem(await putBytes(h, upload.url, other), 409, 'upload-already-received');
+
+    expect((await h.blobs.get(`originals/dev/${photo.id}`))?.bytes).toEqual(first);
+    expect(await getPhoto(h, photo.id)).toMatchObject({ status: 'ready', width: 40, height: 30 });
+    expect(h.queue.waiting).toEqual([]);
+  });
+
+  it('takes a repeated PUT of the same bytes as the same upload, before and after processing', async () => {
     const h = createAppHarness();
     const bytes = tinyPng();
     const { photo, upload } = await registerPng(h, bytes);
     expect((await putBytes(h, upload.url, bytes)).status).toBe(204);
     expect((await putBytes(h, upload.url, bytes)).status).toBe(204);
     expect((await getPhoto(h, photo.id)).status).toBe('processing');
+    expect(h.queue.waiting).toHaveLength(1);
     await h.drain();
+    expect((await putBytes(h, upload.url, bytes)).status).toBe(204);
     expect((await getPhoto(h, photo.id)).status).toBe('ready');
+    expect(h.queue.waiting).toEqual([]);
   });
 });
 
