@@ -1,4 +1,5 @@
 import { MiB } from './byte-size.js';
+import { ImageTooLargeError } from './errors.js';
 
 /** Size limits on originals. All are configurable; these are the defaults. */
 export interface Limits {
@@ -15,3 +16,16 @@ export const defaultLimits: Limits = {
   maxPixels: 50_000_000,
   maxDirectUploadBytes: 4 * MiB,
 };
+
+/**
+ * The pixel limit, applied to the size a header declares before any pixel is
+ * decoded: the error to reject the image with, or undefined when it is within.
+ */
+export function pixelLimitError(
+  size: { readonly width: number; readonly height: number },
+  maxPixels: number,
+): ImageTooLargeError | undefined {
+  return size.width * size.height > maxPixels
+    ? new ImageTooLargeError(size.width, size.height, maxPixels)
+    : undefined;
+}

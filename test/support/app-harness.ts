@@ -19,8 +19,8 @@ import { ListGallery } from '../../src/application/use-cases/list-gallery.js';
 import { RegisterUpload } from '../../src/application/use-cases/register-upload.js';
 import { UploadPhoto } from '../../src/application/use-cases/upload-photo.js';
 import { ContentType } from '../../src/domain/content-type.js';
-import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../src/domain/errors.js';
-import { defaultLimits, type Limits } from '../../src/domain/limits.js';
+import { CorruptImageError, UnsupportedImageError } from '../../src/domain/errors.js';
+import { defaultLimits, type Limits, pixelLimitError } from '../../src/domain/limits.js';
 import type { OwnerId } from '../../src/domain/owner-id.js';
 import type { Photo } from '../../src/domain/photo.js';
 import type { PhotoId } from '../../src/domain/photo-id.js';
@@ -88,9 +88,8 @@ export class PngHeaderImageProcessor implements ImageProcessor {
     const probed = await this.probe(bytes);
     if (!probed.ok) return probed;
     const probe = probed.value;
-    if (probe.width * probe.height > limits.maxPixels) {
-      return err(new ImageTooLargeError(probe.width, probe.height, limits.maxPixels));
-    }
+    const tooLarge = pixelLimitError(probe, limits.maxPixels);
+    if (tooLarge) return err(tooLarge);
     const display = orientedSize(probe, probe.orientation);
     const renditions = settings.presets.map((preset) => {
       const { output } = planRendition(probe, probe.orientation, preset);

@@ -13,7 +13,8 @@ import type {
   RenderOutput,
 } from '../../application/ports/image-processor.js';
 import { ContentType } from '../../domain/content-type.js';
-import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../domain/errors.js';
+import { CorruptImageError, UnsupportedImageError } from '../../domain/errors.js';
+import { pixelLimitError } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { fitInside, orientedSize, planRendition, type Size } from '../../domain/sizing.js';
@@ -128,9 +129,8 @@ export class CloudflareImagesProcessor implements ImageProcessor {
     const probed = await this.probe(bytes);
     if (!probed.ok) return probed;
     const probe = probed.value;
-    if (probe.width * probe.height > limits.maxPixels) {
-      return err(new ImageTooLargeError(probe.width, probe.height, limits.maxPixels));
-    }
+    const tooLarge = pixelLimitError(probe, limits.maxPixels);
+    if (tooLarge) return err(tooLarge);
     const stored: Size = { width: probe.width, height: probe.height };
     const display = orientedSize(stored, probe.orientation);
     const format = MIME[settings.format] as 'image/webp';
