@@ -9,15 +9,19 @@
  *      - per-preset: one wasm-vips thumbnailBuffer call per preset,
  *      - sharp: one sharp pipeline per preset (native libvips), sharp.concurrency(1).
  *    All single threaded; medians of BENCH_ITERATIONS runs (default 5).
- *    A fifth column, decode, times the pipeline's decode alone (shrink-on-load
- *    to the largest preset, oriented, in memory), to show what encoding costs.
+ *    Two more columns split the work: decode times the pipeline's decode alone
+ *    (shrink-on-load to the largest preset, oriented, in memory), encode times
+ *    only the WebP encodes of the finished renditions from memory. Encoding is
+ *    the same work on every path, so it bounds how far decoding once can go.
  * 2. Peak RSS: each method twice per photo in a fresh child process; the
  *    median of BENCH_RSS_RUNS such processes (default 3), as one varies by
  *    up to ~70 MiB from the next with thread timing.
  * 3. Soak: SOAK_COUNT (default 1000) full preset sets over varied 12-24 MP photos
  *    through one WasmVipsImageProcessor with recycling on, then
  *    SOAK_NO_RECYCLE_COUNT (default 120) with recycling effectively off; RSS
- *    every 100 images, throughput, failures.
+ *    every 100 images, throughput, failures. SOAK_MAX_HEAP_MIB and
+ *    SOAK_MAX_IMAGES_PER_WORKER replace the processor's defaults in the first
+ *    soak, to try other recycling settings.
  *
  * The child processes of 2 and 3 run this file bundled by esbuild with the
  * worker thread beside it, as the Lambda function runs it: under tsx every
@@ -73,7 +77,7 @@ const SOAK_PHOTOS: Photo[] = [
 ];
 
 const METHODS = ['pipeline', 'processor', 'per-preset', 'sharp'] as const;
-const SPEED_METHODS = [...METHODS, 'decode'] as const;
+const SPEED_METHODS = [...METHODS, 'decode', 'encode'] as const;
 type Method = (typeof SPEED_METHODS)[number];
 
 async function photoFile(p: Photo): Promise<string> {
@@ -100,10 +104,13 @@ const median = (xs: number[]): number => {
 };
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
-/** Makes one preset set by `method`; returns a function that runs it once. */
+/**
+ * Makes one preset set by `method`; returns a function that runs it once. A run
+ * that returns a number timed itself (the part it measures, without its setup).
+ */
 async function makeRunner(
   method: Method,
-): Promise<{ run: (bytes: Uint8Array) => Promise<void>; close: () => Promise<void> }> {
+): Promise<{ run: (bytes: Uint8Array) => Promise<unknown>; close: () => Promise<void> }> {
   const { defaultRenditionSettings: settings } = await import('../src/domain/presets.js');
   if (method === 'sharp') {
     const { default: sharp } = await import('sharp');
@@ -156,6 +163,28 @@ async function makeRunner(
         const decoded = image.copyMemory();
         decoded.delete();
         image.delete();
+      },
+      close: async () => {},
+    };
+  }
+  if (method === 'encode') {
+    return {
+      run: async (bytes) => {
+        const renditions = settings.presets.map((p) => {
+          const image = vips.Image.thumbnailBuffer(bytes, p.width, {
+            height: p.height,
+            size: 'down',
+            ...(p.fit === 'cover' ? { crop: 'centre' } : {}),
+          });
+          const memory = image.copyMemory();
+          image.delete();
+          return memory;
+        });
+        const started = performance.now();
+        for (const image of renditions) image.writeToBuffer('.webp', { Q: settings.quality, keep: 'none' });
+        const elapsed = performance.now() - started;
+        for (const image of renditions) image.delete();
+        return elapsed;
       },
       close: async () => {},
     };
@@ -264,6 +293,16 @@ async function childRss(method: Method, file: string): Promise<void> {
   console.log(JSON.stringify({ maxRssBytes: await peakRssBytes() }));
 }
 
+/** The recycling settings of the first soak: the processor's defaults unless overridden. */
+function soakRecycling(): { maxHeapBytes?: number; maxImagesPerWorker?: number } {
+  const heapMib = process.env.SOAK_MAX_HEAP_MIB;
+  const images = process.env.SOAK_MAX_IMAGES_PER_WORKER;
+  return {
+    ...(heapMib ? { maxHeapBytes: Number(heapMib) * 1024 * 1024 } : {}),
+    ...(images ? { maxImagesPerWorker: Number(images) } : {}),
+  };
+}
+
 interface SoakReport {
   readonly count: number;
   readonly seconds: number;
@@ -281,7 +320,7 @@ async function childSoak(mode: 'recycle' | 'no-recycle', count: number, files: s
   const photos = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f))));
   const processor = new WasmVipsImageProcessor(
     mode === 'recycle'
-      ? {}
+      ? soakRecycling()
       : { maxImagesPerWorker: Number.MAX_SAFE_INTEGER, maxHeapBytes: Number.POSITIVE_INFINITY },
   );
   const samples: SoakReport['samples'] = [];
@@ -365,9 +404,9 @@ async function main(): Promise<void> {
       );
       for (const m of order) {
         const t = performance.now();
-        await runners.get(m)?.run(bytes);
+        const self = await runners.get(m)?.run(bytes);
         const key = `${pi}:${m}`;
-        times.set(key, [...(times.get(key) ?? []), performance.now() - t]);
+        times.set(key, [...(times.get(key) ?? []), typeof self === 'number' ? self : performance.now() - t]);
       }
     }
   }
@@ -424,22 +463,25 @@ async function main(): Promise<void> {
   );
   lines.push('## Speed and peak RSS', '');
   lines.push(
-    "decode: the pipeline's decode alone (shrink-on-load to the largest preset, in memory); the rest of the pipeline is cutting, resizing and encoding the presets.",
+    "decode: the pipeline's decode alone (shrink-on-load to the largest preset, in memory). " +
+      'encode: only the three WebP encodes, from renditions already in memory: the same work on every path. ' +
+      'The last ratio leaves that shared encoding out: (pipeline - encode) / (per-preset - encode).',
     '',
   );
   lines.push(
-    '| photo | JPEG | pipeline ms | processor ms | per-preset ms | sharp ms | decode ms | pipeline / sharp | pipeline / per-preset | peak RSS MiB pipeline / processor / per-preset / sharp |',
+    '| photo | JPEG | pipeline ms | processor ms | per-preset ms | sharp ms | decode ms | encode ms | pipeline / sharp | pipeline / per-preset | peak RSS MiB pipeline / processor / per-preset / sharp | pipeline / per-preset without encoding |',
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [pi, p] of SPEED_PHOTOS.entries()) {
     const med = (m: Method) => median(times.get(`${pi}:${m}`) ?? []);
     const size = speedBytes[pi]?.length ?? 0;
     lines.push(
       `| ${p.name} (${p.width}x${p.height}) | ${(size / 1024 / 1024).toFixed(1)} MB | ${med('pipeline').toFixed(0)} | ` +
         `${med('processor').toFixed(0)} | ${med('per-preset').toFixed(0)} | ${med('sharp').toFixed(0)} | ` +
-        `${med('decode').toFixed(0)} | ` +
+        `${med('decode').toFixed(0)} | ${med('encode').toFixed(0)} | ` +
         `${(med('pipeline') / med('sharp')).toFixed(2)} | ${(med('pipeline') / med('per-preset')).toFixed(2)} | ` +
-        `${METHODS.map((m) => mb(median(rss.get(`${pi}:${m}`) ?? []))).join(' / ')} |`,
+        `${METHODS.map((m) => mb(median(rss.get(`${pi}:${m}`) ?? []))).join(' / ')} | ` +
+        `${((med('pipeline') - med('encode')) / (med('per-preset') - med('encode'))).toFixed(2)} |`,
     );
   }
   lines.push('');
@@ -456,9 +498,9 @@ async function main(): Promise<void> {
     for (const s of r.samples) lines.push(`| ${s.images} | ${s.rssMb} | ${s.heapMb} | ${s.workersStarted} |`);
     lines.push('');
   };
-  const { maxImagesPerWorker, maxHeapBytes } = wasmVipsProcessorDefaults;
+  const { maxImagesPerWorker, maxHeapBytes } = { ...wasmVipsProcessorDefaults, ...soakRecycling() };
   soakSection(
-    `Soak with recycling (defaults: ${maxImagesPerWorker} images or ${mb(maxHeapBytes)} MiB heap per worker)`,
+    `Soak with recycling (${Object.keys(soakRecycling()).length ? 'set by SOAK_*' : 'defaults'}: ${maxImagesPerWorker} images or ${mb(maxHeapBytes)} MiB heap per worker)`,
     soak,
   );
   soakSection('Soak with recycling off (replaced only when a worker is lost)', noRecycle);

@@ -20,7 +20,11 @@ import type { WorkerData, WorkerReply, WorkerRequest, WorkerStats } from './wasm
 export interface WasmVipsImageProcessorOptions {
   /** Renders a worker may do before it is replaced. Default 50. */
   readonly maxImagesPerWorker?: number;
-  /** Replace the worker once its WebAssembly heap has grown past this. Default 384 MiB. */
+  /**
+   * Replace the worker once its WebAssembly heap has grown past this. Default
+   * 256 MiB, the heap wasm-vips starts with: a worker is replaced the first
+   * time a render had to grow it.
+   */
   readonly maxHeapBytes?: number;
   /**
    * Called each time a job is handed to a worker (attempt 1, or 2 on the retry
@@ -60,12 +64,15 @@ class WorkerLostError extends Error {
 }
 
 // Measured on the bundled worker (bench/results/images.md): the heap starts at
-// 256 MiB, and on 12-24 MP photos one render can grow it by 50-110 MiB as it
-// fragments. Recycling past 448 MiB let the process peak at 612 MiB; past
-// 384 MiB it peaks near 530 MiB, for a restart about every 14 photos.
+// 256 MiB and a fresh worker renders 12-24 MP photos inside it, but as it
+// fragments one render can grow it by 50-110 MiB, pages that stay resident for
+// good. Besides the heap, the threads wasm-vips spawns hold ~230 MiB that no
+// setting changes. Letting the heap reach 384 MiB before a restart let a
+// 1,000-photo soak peak at 615 MiB; restarting at its first growth (about every
+// 4 photos, ~0.1 s each) keeps it under 500 MiB.
 export const wasmVipsProcessorDefaults = {
   maxImagesPerWorker: 50,
-  maxHeapBytes: 384 * 1024 * 1024,
+  maxHeapBytes: 256 * 1024 * 1024,
 } as const satisfies WasmVipsImageProcessorOptions;
 const MAX_ATTEMPTS = 2;
 

@@ -177,21 +177,30 @@ export function renderImage(
 
   try {
     let decoded: VipsImage;
+    // The loader's state (a progressive JPEG keeps every DCT coefficient of the
+    // full-size image, 72 MB at 24 MP) lives as long as the images made from it:
+    // it is let go as soon as the decoded copy exists, before any encoder
+    // allocates, so the two peaks do not stack in a heap that never shrinks.
+    const decoding: VipsImage[] = [];
+    const step = (image: VipsImage): VipsImage => {
+      decoding.push(image);
+      return image;
+    };
     try {
       // thumbnail picks the loader's shrink-on-load (JPEG DCT scaling, WebP
       // scale, ...), auto-orients and imports embedded profiles to sRGB.
       // fail_on=error turns a truncated file into an error instead of grey rows.
       // It goes in option_string: wasm-vips 0.0.19 ignores thumbnail's own
       // fail_on option, while the loader honours it.
-      let image = keep(
+      let image = step(
         vips.Image.thumbnailBuffer(bytes, need.width, {
           height: need.height,
           size: 'down',
           option_string: 'fail_on=error',
         }),
       );
-      if (image.interpretation !== 'srgb') image = keep(image.colourspace('srgb'));
-      if (image.format !== 'uchar') image = keep(image.cast('uchar'));
+      if (image.interpretation !== 'srgb') image = step(image.colourspace('srgb'));
+      if (image.format !== 'uchar') image = step(image.cast('uchar'));
       // The one decode: later steps read this memory image, never the file again.
       decoded = keep(image.copyMemory());
     } catch (e) {
@@ -199,6 +208,8 @@ export function renderImage(
         code: 'corrupt-image',
         message: `the ${probe.format} image cannot be decoded: ${inputProblem(e)}`,
       });
+    } finally {
+      for (const image of decoding) image.delete();
     }
 
     const sx = decoded.width / display.width;
