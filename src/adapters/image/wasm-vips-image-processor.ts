@@ -9,7 +9,7 @@ import type {
   ImageRejection,
   RenderOutput,
 } from '../../application/ports/image-processor.js';
-import { ContentType } from '../../domain/content-type.js';
+import { ContentType, type ImageFormat } from '../../domain/content-type.js';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../domain/errors.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -20,6 +20,13 @@ import type { WorkerData, WorkerReply, WorkerRequest, WorkerStats } from './wasm
 export interface WasmVipsImageProcessorOptions {
   /** Renders a worker may do before it is replaced. Default 50. */
   readonly maxImagesPerWorker?: number;
+  /**
+   * A job whose worker has not answered after this long is taken as hung: the
+   * worker is ended and the job goes to a fresh one, like a job whose worker
+   * crashed. Default 30 s; the slowest render measured, a 24 MP progressive
+   * JPEG, takes about 1.3 s.
+   */
+  readonly jobTimeoutMs?: number;
   /**
    * Replace the worker once its WebAssembly heap has grown past this. Default
    * 256 MiB, the heap wasm-vips starts with: a worker is replaced the first
@@ -54,6 +61,8 @@ type Outcome = Result<PipelineProbe | PipelineOutput, PipelineRejection>;
 interface Job {
   readonly request: Request;
   readonly bytes: Uint8Array;
+  /** AVIF, which only a worker with libheif can read. */
+  readonly heif: boolean;
   readonly resolve: (outcome: Outcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -71,6 +80,7 @@ class WorkerLostError extends Error {
 // 1,000-photo soak peak at 615 MiB; restarting at its first growth (about every
 // 4 photos, ~0.1 s each) keeps it under 500 MiB.
 export const wasmVipsProcessorDefaults = {
+  jobTimeoutMs: 30_000,
   maxImagesPerWorker: 50,
   maxHeapBytes: 256 * 1024 * 1024,
 } as const satisfies WasmVipsImageProcessorOptions;
@@ -82,8 +92,7 @@ const MAX_ATTEMPTS = 2;
  * does not apply `--import tsx` from a worker's execArgv, so the source is
  * loaded through tsx's `tsImport` from a small eval'd bootstrap instead.
  */
-function startWorker(vipsModule: WebAssembly.Module): Worker {
-  const workerData: WorkerData = { vipsModule };
+function startWorker(workerData: WorkerData): Worker {
   const js = new URL('./wasm-vips-worker.js', import.meta.url);
   if (js.protocol === 'file:' && existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
   const ts = new URL('./wasm-vips-worker.ts', import.meta.url);
@@ -121,14 +130,16 @@ function compiledVips(): Promise<WebAssembly.Module> {
 class WorkerSlot {
   readonly worker: Worker;
   readonly ready: Promise<number>;
+  readonly heif: boolean;
   images = 0;
   stats: WorkerStats = { heapBytes: 0, rssBytes: 0 };
   #pending: { id: number; resolve: (o: Outcome) => void; reject: (e: unknown) => void } | undefined;
   #dead: Error | undefined;
   #nextId = 1;
 
-  constructor(vipsModule: WebAssembly.Module) {
-    this.worker = startWorker(vipsModule);
+  constructor(vipsModule: WebAssembly.Module, heif: boolean) {
+    this.heif = heif;
+    this.worker = startWorker({ vipsModule, heif });
     this.ready = new Promise<number>((resolve, reject) => {
       const onReady = (reply: WorkerReply) => {
         if (reply.type !== 'ready') return;
@@ -171,11 +182,22 @@ class WorkerSlot {
     return this.#dead === undefined;
   }
 
-  run(request: Request, bytes: Uint8Array): Promise<Outcome> {
+  run(request: Request, bytes: Uint8Array, timeoutMs: number): Promise<Outcome> {
     if (this.#dead) return Promise.reject(this.#dead);
     return new Promise<Outcome>((resolve, reject) => {
       const id = this.#nextId++;
-      this.#pending = { id, resolve, reject };
+      const timer = setTimeout(() => {
+        // The exit that follows rejects the job with this reason.
+        this.#dead ??= new WorkerLostError(`the image worker did not finish a job within ${timeoutMs} ms`);
+        void this.worker.terminate();
+      }, timeoutMs);
+      const settle =
+        <T>(f: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          f(value);
+        };
+      this.#pending = { id, resolve: settle(resolve), reject: settle(reject) };
       // A private copy is transferred, so the caller's array is never detached
       // and a retry after a lost worker still has the bytes.
       const copy = bytes.slice();
@@ -206,7 +228,10 @@ class WorkerSlot {
  * memory". The worker is started on first use, runs one job at a time, and is
  * replaced after `maxImagesPerWorker` renders or once its heap passes
  * `maxHeapBytes`. Jobs queue meanwhile and none is lost: a job whose worker
- * dies under it is retried once on a fresh worker before the error is thrown.
+ * dies under it, or hangs past `jobTimeoutMs`, is retried once on a fresh
+ * worker before the error is thrown.
+ * Workers load libheif only once an AVIF arrives: every thread of wasm-vips
+ * compiles its side modules again, which would make each restart slower.
  * Call `close()` to end the worker.
  *
  * @example
@@ -227,6 +252,7 @@ export class WasmVipsImageProcessor implements ImageProcessor {
 
   constructor(options: WasmVipsImageProcessorOptions = {}) {
     this.#options = {
+      jobTimeoutMs: options.jobTimeoutMs ?? wasmVipsProcessorDefaults.jobTimeoutMs,
       maxImagesPerWorker: Math.max(
         1,
         options.maxImagesPerWorker ?? wasmVipsProcessorDefaults.maxImagesPerWorker,
@@ -237,9 +263,9 @@ export class WasmVipsImageProcessor implements ImageProcessor {
   }
 
   async probe(bytes: Uint8Array): Promise<Result<ImageProbe, ImageRejection>> {
-    const early = rejectUnsniffable(bytes);
-    if (early) return early;
-    const outcome = await this.#submit({ op: 'probe' }, bytes);
+    const format = sniffedFormat(bytes);
+    if (!format.ok) return format;
+    const outcome = await this.#submit({ op: 'probe' }, bytes, format.value);
     if (!outcome.ok) return err(toDomainError(outcome.error));
     return ok(outcome.value as PipelineProbe);
   }
@@ -249,11 +275,12 @@ export class WasmVipsImageProcessor implements ImageProcessor {
     settings: RenditionSettings,
     limits: { maxPixels: number },
   ): Promise<Result<RenderOutput, ImageRejection>> {
-    const early = rejectUnsniffable(bytes);
-    if (early) return early;
+    const format = sniffedFormat(bytes);
+    if (!format.ok) return format;
     const outcome = await this.#submit(
       { op: 'render', settings, limits: { maxPixels: limits.maxPixels } },
       bytes,
+      format.value,
     );
     if (!outcome.ok) return err(toDomainError(outcome.error));
     return ok(outcome.value as PipelineOutput);
@@ -279,10 +306,10 @@ export class WasmVipsImageProcessor implements ImageProcessor {
     await slot?.stop();
   }
 
-  #submit(request: Request, bytes: Uint8Array): Promise<Outcome> {
+  #submit(request: Request, bytes: Uint8Array, format: ImageFormat): Promise<Outcome> {
     if (this.#closed) return Promise.reject(new Error('the image processor was closed'));
     return new Promise<Outcome>((resolve, reject) => {
-      this.#queue.push({ request, bytes, resolve, reject });
+      this.#queue.push({ request, bytes, heif: format === 'avif', resolve, reject });
       void this.#drain();
     });
   }
@@ -321,15 +348,16 @@ export class WasmVipsImageProcessor implements ImageProcessor {
 
   async #runOnce(job: Job, attempt: number): Promise<Outcome> {
     if (this.#closed) throw new Error('the image processor was closed');
-    if (!this.#slot?.usable) {
+    // A worker without libheif is replaced for an AVIF; one with it reads everything.
+    if (!this.#slot?.usable || (job.heif && !this.#slot.heif)) {
       await this.#retire();
-      this.#slot = new WorkerSlot(await compiledVips());
+      this.#slot = new WorkerSlot(await compiledVips(), job.heif);
       this.#workersStarted++;
     }
     const slot = this.#slot;
     this.#lastInitMs = await slot.ready;
     this.#options.onJobDispatched?.({ worker: slot.worker, attempt });
-    const outcome = await slot.run(job.request, job.bytes);
+    const outcome = await slot.run(job.request, job.bytes, this.#options.jobTimeoutMs);
     if (job.request.op === 'render') slot.images++;
     if (
       slot.images >= this.#options.maxImagesPerWorker ||
@@ -348,10 +376,13 @@ export class WasmVipsImageProcessor implements ImageProcessor {
   }
 }
 
-/** Bytes that are no accepted format need no worker to be turned away. */
-function rejectUnsniffable(bytes: Uint8Array): { ok: false; error: UnsupportedImageError } | undefined {
+/**
+ * The format the magic bytes claim, which picks the worker; bytes that are no
+ * accepted format need no worker to be turned away.
+ */
+function sniffedFormat(bytes: Uint8Array): Result<ImageFormat, UnsupportedImageError> {
   const sniffed = ContentType.sniff(bytes);
-  if (sniffed.kind === 'image') return undefined;
+  if (sniffed.kind === 'image') return ok(sniffed.format);
   return err(new UnsupportedImageError(`${sniffed.what} is not an accepted image format`));
 }
 

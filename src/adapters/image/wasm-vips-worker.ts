@@ -30,10 +30,12 @@ export type WorkerRequest =
 
 /**
  * What the processor hands a new worker: vips.wasm already compiled, to be
- * instantiated rather than compiled again. Without it the worker compiles its own.
+ * instantiated rather than compiled again (without it the worker compiles its
+ * own), and whether to load libheif, which only AVIF needs.
  */
 export interface WorkerData {
   readonly vipsModule?: WebAssembly.Module;
+  readonly heif?: boolean;
 }
 
 /** How big the worker has grown, sent with every reply so the processor can decide to recycle it. */
@@ -74,7 +76,8 @@ Reflect.set(
   }),
 );
 
-const shared = (workerData as WorkerData | null | undefined)?.vipsModule;
+const data = (workerData as WorkerData | null | undefined) ?? {};
+const shared = data.vipsModule;
 
 /** Emscripten's hook to instantiate the module itself: here from the compiled one the processor sent. */
 function instantiateWasm(
@@ -98,8 +101,10 @@ let vips: Awaited<ReturnType<typeof Vips>>;
 try {
   vips = await Vips({
     ...(shared ? { instantiateWasm } : {}),
-    // AVIF needs libheif; JPEG XL is not accepted, so its module is not loaded.
-    dynamicLibraries: ['vips-heif.wasm'],
+    // AVIF needs libheif. Every thread wasm-vips starts compiles the side
+    // modules again, so libheif is loaded only into workers started for AVIF;
+    // JPEG XL is not accepted, so its module is never loaded.
+    dynamicLibraries: data.heif ? ['vips-heif.wasm'] : [],
     // libvips warns on stderr for every damaged tile; the error that matters
     // is returned as a rejection instead.
     preRun: [

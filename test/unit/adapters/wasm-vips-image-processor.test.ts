@@ -209,6 +209,23 @@ describe('WasmVipsImageProcessor', () => {
   );
 
   it(
+    'starts a worker with libheif when the first AVIF arrives, and keeps it for every format',
+    async () => {
+      const mixed = processor();
+      const jpeg = await photoJpeg({ width: 300, height: 200 });
+      const avif = await photoAvif();
+      const formats: string[] = [];
+      for (const bytes of [jpeg, jpeg, avif, jpeg, avif]) {
+        const result = await mixed.render(bytes, settings, limits);
+        formats.push(result.ok ? result.value.probe.format : result.error.code);
+      }
+      expect(formats).toEqual(['jpeg', 'jpeg', 'avif', 'jpeg', 'avif']);
+      expect(mixed.stats()).toMatchObject({ workersStarted: 2, workersLost: 0 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
     'retries a job on a fresh worker when its worker dies mid-job',
     async () => {
       let killed = 0;
@@ -220,6 +237,24 @@ describe('WasmVipsImageProcessor', () => {
       const result = await fragile.render(await photoJpeg({ width: 300, height: 200 }), settings, limits);
       expect(result.ok).toBe(true);
       expect(fragile.stats()).toMatchObject({ workersStarted: 2, workersLost: 1 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
+    'ends a worker that does not answer within jobTimeoutMs, retries once, then throws',
+    async () => {
+      const impatient = processor({ jobTimeoutMs: 1 });
+      const error = await impatient
+        .render(await photoJpeg({ width: 1200, height: 800 }), settings, limits)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/failed on 2 workers/);
+      expect(((error as Error).cause as Error).message).toMatch(/did not finish a job within 1 ms/);
+      expect(impatient.stats()).toMatchObject({ workersStarted: 2, workersLost: 2 });
     },
     WORKER_TESTS_TIMEOUT,
   );
