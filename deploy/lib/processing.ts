@@ -19,11 +19,12 @@ export const IMAGE_WORKER_THREAD_ENTRY = 'src/adapters/image/wasm-vips-worker.ts
 /**
  * Worker memory, sized from the core bench (bench/results/images.md, peak RSS as
  * VmHWM of a fresh process): a 24 MP JPEG through WasmVipsImageProcessor peaks at
- * about 390-475 MiB for the whole process, and a soak of 1,000 12-24 MP photos in
- * one process peaked at 686 MiB with the worker thread recycled past 448 MiB of
- * WebAssembly heap. Add the originals of one batch, held at once (Powertools runs a
- * batch's records concurrently; the processor renders them one at a time), 50 MiB
- * each at worst, plus the copy handed to the thread: about 1.1 GB at worst.
+ * about 290-385 MiB for the whole process, and a soak of 1,000 12-24 MP photos in
+ * one process peaked at 452 MiB with the worker thread replaced the first time a
+ * render grew its WebAssembly heap. Add the originals of one batch, held at once
+ * (Powertools runs a batch's records concurrently; the processor renders them one at
+ * a time), 50 MiB each at worst, plus the copy handed to the thread: about 1 GB at
+ * worst.
  * 1,769 MB is where Lambda gives one whole vCPU; the pipeline is single threaded, so
  * more memory buys no speed, while less slows it (CPU is allotted in proportion to
  * memory) and thins the headroom a 50 MP PNG (no shrink-on-load) may need.
