@@ -24,7 +24,7 @@ export interface WasmVipsImageProcessorOptions {
    * A job whose worker has not answered after this long is taken as hung: the
    * worker is ended and the job goes to a fresh one, like a job whose worker
    * crashed. Default 30 s; the slowest render measured, a 24 MP progressive
-   * JPEG, takes about 1.3 s.
+   * JPEG, takes about 1.4 s.
    */
   readonly jobTimeoutMs?: number;
   /**
@@ -75,10 +75,11 @@ class WorkerLostError extends Error {
 // Measured on the bundled worker (bench/results/images.md): the heap starts at
 // 256 MiB and a fresh worker renders 12-24 MP photos inside it, but as it
 // fragments one render can grow it by 50-110 MiB, pages that stay resident for
-// good. Besides the heap, the threads wasm-vips spawns hold ~230 MiB that no
-// setting changes. Letting the heap reach 384 MiB before a restart let a
-// 1,000-photo soak peak at 615 MiB; restarting at its first growth (about every
-// 4 photos, ~0.1 s each) keeps it under 500 MiB.
+// good. Besides the heap, the process holds 165-230 MiB (Node, libvips' code,
+// the worker and its threads) that no setting changes. Letting the heap reach
+// 384 MiB before a restart let a 1,000-photo soak peak at 615 MiB; restarting
+// at its first growth (about every 4 photos, 0.15-0.3 s each, 4.5% of the
+// soak's time) let it peak at 452 MiB.
 export const wasmVipsProcessorDefaults = {
   jobTimeoutMs: 30_000,
   maxImagesPerWorker: 50,
