@@ -23,8 +23,9 @@ export interface WasmVipsImageProcessorOptions {
   /**
    * A job whose worker has not answered after this long is taken as hung: the
    * worker is ended and the job goes to a fresh one, like a job whose worker
-   * crashed. Default 30 s; the slowest render measured, a 24 MP progressive
-   * JPEG, takes about 1.4 s.
+   * crashed. Default 15 s: over 5x the slowest render measured (a 48 MP
+   * progressive JPEG, 2.7 s), and short enough that a hung job and its retry
+   * leave half of the worker Lambda's 60 s to the rest of its batch.
    */
   readonly jobTimeoutMs?: number;
   /**
@@ -81,7 +82,7 @@ class WorkerLostError extends Error {
 // at its first growth (about every 4 photos, 0.15-0.3 s each, 4.5% of the
 // soak's time) let it peak at 452 MiB.
 export const wasmVipsProcessorDefaults = {
-  jobTimeoutMs: 30_000,
+  jobTimeoutMs: 15_000,
   maxImagesPerWorker: 50,
   maxHeapBytes: 256 * 1024 * 1024,
 } as const satisfies WasmVipsImageProcessorOptions;
