@@ -169,11 +169,8 @@ export function renderImage(
 
   // Everything made with vips is deleted at the end: embind handles are not
   // garbage collected, and a leak here is a leak in a heap that never shrinks.
-  const owned: VipsImage[] = [];
-  const keep = (image: VipsImage): VipsImage => {
-    owned.push(image);
-    return image;
-  };
+  const owned = new ImageHandles();
+  const keep = owned.keep;
 
   try {
     let decoded: VipsImage;
@@ -181,11 +178,8 @@ export function renderImage(
     // full-size image, 72 MB at 24 MP) lives as long as the images made from it:
     // it is let go as soon as the decoded copy exists, before any encoder
     // allocates, so the two peaks do not stack in a heap that never shrinks.
-    const decoding: VipsImage[] = [];
-    const step = (image: VipsImage): VipsImage => {
-      decoding.push(image);
-      return image;
-    };
+    const decoding = new ImageHandles();
+    const step = decoding.keep;
     try {
       // thumbnail picks the loader's shrink-on-load (JPEG DCT scaling, WebP
       // scale, ...), auto-orients and imports embedded profiles to sRGB.
@@ -209,7 +203,7 @@ export function renderImage(
         message: `the ${probe.format} image cannot be decoded: ${inputProblem(e)}`,
       });
     } finally {
-      for (const image of decoding) image.delete();
+      decoding.deleteAll();
     }
 
     const sx = decoded.width / display.width;
@@ -253,7 +247,19 @@ export function renderImage(
       placeholder: thumbHashOf(smallest.image, keep),
     });
   } finally {
-    for (const image of owned) image.delete();
+    owned.deleteAll();
+  }
+}
+
+/** Images to delete together: `keep` records one and hands it back. */
+class ImageHandles {
+  readonly #images: VipsImage[] = [];
+  readonly keep = (image: VipsImage): VipsImage => {
+    this.#images.push(image);
+    return image;
+  };
+  deleteAll(): void {
+    for (const image of this.#images.splice(0)) image.delete();
   }
 }
 
