@@ -1,12 +1,29 @@
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
- * One vitest project per kind of test, so each can be run alone
- * (`npx vitest run --project unit`) and given its own setup.
+ * Drops Vite's "Sourcemap for <file> points to missing source files" for files
+ * in node_modules: inversify ships source maps without their sources, and the
+ * workers project transforms node_modules through Vite, which says so once per
+ * inversify file (about 250 lines). Every other warning still shows.
  */
+const quietMissingSources: Plugin = {
+  name: 'pixport:quiet-missing-sources',
+  configResolved(config) {
+    const warnOnce = config.logger.warnOnce.bind(config.logger);
+    config.logger.warnOnce = (msg, options) => {
+      if (!/^Sourcemap for ".*\/node_modules\/.*" points to missing source files$/.test(msg))
+        warnOnce(msg, options);
+    };
+  },
+};
+
 export default defineConfig({
   test: {
+    // Console output of passing tests is noise: the logs that tests provoke on
+    // purpose show only when a test fails, where they help.
+    silent: 'passed-only',
     projects: [
       {
         extends: true,
@@ -60,6 +77,7 @@ export default defineConfig({
         // The Cloudflare Worker and its adapters inside workerd (Miniflare's local R2, D1,
         // Queues and Images), with a recorder Worker on the dead-letter and contract queues.
         plugins: [
+          quietMissingSources,
           cloudflareTest(async () => ({
             main: './src/entrypoints/cloudflare/worker.ts',
             miniflare: {
@@ -86,7 +104,6 @@ export default defineConfig({
               bindings: {
                 AUTH_MODE: 'dev',
                 URL_SIGNING_SECRET: 'workerd-test-secret-0123456789abcdef0123',
-                IMAGES_ORIENTATION: 'transforms',
                 TEST_MIGRATIONS: await readD1Migrations('deploy/cloudflare/migrations'),
               },
               workers: [

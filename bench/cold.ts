@@ -199,7 +199,7 @@ export const handler = handle(app);`,
     },
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'esm',
     minify: true,
     outfile: join(BARE, 'index.mjs'),
@@ -336,7 +336,7 @@ lib-dynamodb and the presigner 58 ms; zod alone 28 ms (444 KiB of the 1.15 MB: t
 is not tree-shaken); createApp (hono, zod, domain, use cases) 36 ms. The SDK's import alone is about
 twice the bare handler's whole cold init, so the 2× target cannot be met while the function imports
 the AWS SDK v3. What would move it: zod/mini or a lazy OpenAPI document in the http layer (about 25 ms),
-Node 22's compile cache (\`module.enableCompileCache()\`) only helps inits after the first in a sandbox.
+Node's compile cache (\`module.enableCompileCache()\`) only helps inits after the first in a sandbox.
 `;
   await mkdir(join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(RESULTS, report);

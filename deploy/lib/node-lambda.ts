@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -34,7 +34,7 @@ export interface NodeLambdaProps {
 
 /**
  * A Node Lambda built the one way this project builds them: NodejsFunction with the
- * local esbuild (no Docker), ESM, arm64, Node 22, minified with source maps, and its
+ * local esbuild (no Docker), ESM, arm64, Node 24, minified with source maps, and its
  * own log group with a retention (instead of the `logRetention` custom resource).
  *
  * @example
@@ -55,10 +55,12 @@ export class NodeLambda extends Construct {
     const bundling: BundlingOptions = {
       forceDockerBundling: false,
       format: OutputFormat.ESM,
-      target: 'node22',
+      target: 'node24',
       mainFields: ['module', 'main'],
       minify: true,
       sourceMap: true,
+      // esbuild's size table on every synth is noise; its warnings and errors still show.
+      logLevel: LogLevel.WARNING,
       banner: REQUIRE_SHIM,
       // Bundle the pinned AWS SDK rather than use whichever the runtime carries.
       externalModules: props.externalModules ?? [],
@@ -72,7 +74,7 @@ export class NodeLambda extends Construct {
       entry,
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,

@@ -223,11 +223,11 @@ describe('lambdas', () => {
   it.each([
     ['http', () => s.stack.api.handler],
     ['thumbnail-worker', () => s.stack.processing.worker],
-  ])('runs %s on arm64, Node 22, with a log group that expires', (_name, fn) => {
+  ])('runs %s on arm64, Node 24, with a log group that expires', (_name, fn) => {
     const lambda = props('AWS::Lambda::Function', idOf(fn()));
     expect(lambda).toMatchObject({
       Architectures: ['arm64'],
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
     });
     const logGroup = (lambda.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

@@ -34,10 +34,30 @@ export function synthesize(props: PixportStackProps = {}, options: { bundle?: bo
         : { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': false }),
     },
   });
-  const stack = new PixportStack(app, 'Pixport', props);
-  const assembly = app.synth();
+  // Constructing the stack bundles the Lambdas; synth writes the assembly.
+  const [stack, assembly] = quietBundling(() => {
+    const built = new PixportStack(app, 'Pixport', props);
+    return [built, app.synth()] as const;
+  });
   const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
   return { stack, template, assemblyDir: assembly.directory };
+}
+
+/**
+ * Runs `build` without CDK's "Bundling asset <path>..." progress lines, which
+ * it writes straight to stderr for every Lambda; anything else still shows.
+ */
+function quietBundling<T>(build: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    String(chunk).startsWith('Bundling asset ')
+      ? true
+      : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return build();
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 /** A CloudFormation resource as it appears in a template. */

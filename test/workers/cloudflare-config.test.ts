@@ -20,7 +20,6 @@ describe('parseCloudflareConfig', () => {
       audience: 'pixport',
       jwksUrl: 'https://issuer.example/jwks.json',
     });
-    expect(config.imagesOrientation).toBe('binding');
   });
 
   it('takes dev mode from AUTH_MODE=dev, and always wants a long enough signing secret', () => {

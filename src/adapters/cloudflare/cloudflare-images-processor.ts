@@ -21,35 +21,12 @@ import { fitInside, orientedSize, planRendition, type Size } from '../../domain/
 import { decodePng } from './decode-png.js';
 import { exifOrientation } from './exif-orientation.js';
 
-export interface CloudflareImagesProcessorConfig {
-  /**
-   * Who applies the EXIF orientation. `binding`: the Images service does it
-   * (Cloudflare's hosted transforms auto-orient). `transforms`: this adapter
-   * reads the orientation and asks for the rotation and flip itself; the
-   * local binding of wrangler dev and Miniflare (sharp, with rotate only)
-   * needs it, and ignores flips, so mirrored orientations 2, 4, 5 and 7 come
-   * out mirrored there.
-   */
-  readonly orientation: 'binding' | 'transforms';
-}
-
 const PLACEHOLDER_BOX = { width: 100, height: 100 };
 
 const MIME: Record<string, string> = { webp: 'image/webp', avif: 'image/avif', jpeg: 'image/jpeg' };
 
 // The Images binding reads GIF, JPEG, PNG, WebP and AVIF; TIFF it does not.
 const BINDING_READS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif']);
-
-/** The rotation, then the flip, that display an image stored with this EXIF orientation. */
-const ORIENT: Record<number, { rotate?: 90 | 180 | 270; flip?: 'h' | 'v' }> = {
-  2: { flip: 'h' },
-  3: { rotate: 180 },
-  4: { flip: 'v' },
-  5: { rotate: 90, flip: 'h' },
-  6: { rotate: 90 },
-  7: { rotate: 90, flip: 'v' },
-  8: { rotate: 270 },
-};
 
 const streamOf = (bytes: Uint8Array): WorkersReadableStream<Uint8Array> =>
   new Blob([bytes as Uint8Array<ArrayBuffer>]).stream() as unknown as WorkersReadableStream<Uint8Array>;
@@ -73,7 +50,9 @@ const inputProblem = (error: unknown): string => {
  * wasm-vips adapter: the sizes of the domain's `planRendition` (cover crops
  * centred, inside boxes without enlarging), upright, without metadata (the
  * binding's WebP output keeps no EXIF) and in the configured format and
- * quality; the first frame of a GIF. The ThumbHash is made from a PNG of at
+ * quality; the first frame of a GIF. The binding applies the EXIF
+ * orientation itself (hosted, and locally since Miniflare 5); the adapter
+ * reads it only to plan the display size. The ThumbHash is made from a PNG of at
  * most 100x100 px that the binding renders from the smallest rendition and
  * this adapter decodes itself.
  *
@@ -81,14 +60,11 @@ const inputProblem = (error: unknown): string => {
  * decoded image to share between calls, and it shrinks on load itself.
  *
  * @example
- * const processor = new CloudflareImagesProcessor(env.IMAGES, { orientation: 'binding' });
+ * const processor = new CloudflareImagesProcessor(env.IMAGES);
  * const out = await processor.render(bytes, defaultRenditionSettings, { maxPixels: 50_000_000 });
  */
 export class CloudflareImagesProcessor implements ImageProcessor {
-  constructor(
-    private readonly images: ImagesBinding,
-    private readonly config: CloudflareImagesProcessorConfig,
-  ) {}
+  constructor(private readonly images: ImagesBinding) {}
 
   async probe(bytes: Uint8Array): Promise<Result<ImageProbe, ImageRejection>> {
     const sniffed = ContentType.sniff(bytes);
@@ -140,7 +116,7 @@ export class CloudflareImagesProcessor implements ImageProcessor {
       for (const preset of settings.presets) {
         const plan = planRendition(stored, probe.orientation, preset);
         const fit = preset.fit === 'cover' ? 'cover' : 'scale-down';
-        const out = await this.transform(bytes, probe.orientation, [
+        const out = await this.transform(bytes, [
           { width: plan.output.width, height: plan.output.height, fit, gravity: 'center' },
         ])
           .output({ format, quality: settings.quality, anim: false })
@@ -165,12 +141,9 @@ export class CloudflareImagesProcessor implements ImageProcessor {
     });
   }
 
-  /** The input with its orientation applied (when that is this adapter's job), then `steps`. */
-  private transform(bytes: Uint8Array, orientation: number, steps: ImageTransform[]): ImageTransformer {
+  /** The input, auto-oriented by the binding, then `steps`. */
+  private transform(bytes: Uint8Array, steps: ImageTransform[]): ImageTransformer {
     let transformer = this.images.input(streamOf(bytes));
-    const orient = this.config.orientation === 'transforms' ? ORIENT[orientation] : undefined;
-    if (orient?.rotate) transformer = transformer.transform({ rotate: orient.rotate });
-    if (orient?.flip) transformer = transformer.transform({ flip: orient.flip });
     for (const step of steps) transformer = transformer.transform(step);
     return transformer;
   }

@@ -13,7 +13,6 @@ export interface CloudflareConfig extends CoreConfig {
   readonly allowedOrigins: readonly string[];
   readonly uploadExpiresInSeconds: number;
   readonly downloadExpiresInSeconds: number;
-  readonly imagesOrientation: 'binding' | 'transforms';
   readonly limits: Limits;
   readonly renditions: RenditionSettings;
 }
@@ -30,7 +29,6 @@ const Vars = z
     URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
     FILES_BASE_URL: z.string().default('/files'),
     ALLOWED_ORIGINS: z.string().default(''),
-    IMAGES_ORIENTATION: z.enum(['binding', 'transforms']).default('binding'),
     MAX_ORIGINAL_BYTES: positiveInt(defaultLimits.maxOriginalBytes),
     MAX_PIXELS: positiveInt(defaultLimits.maxPixels),
     MAX_DIRECT_UPLOAD_BYTES: positiveInt(defaultLimits.maxDirectUploadBytes),
@@ -81,7 +79,6 @@ export function parseCloudflareConfig(env: Readonly<Record<string, unknown>>): C
       .filter(Boolean),
     uploadExpiresInSeconds: v.UPLOAD_URL_EXPIRES_SECONDS,
     downloadExpiresInSeconds: v.DOWNLOAD_URL_EXPIRES_SECONDS,
-    imagesOrientation: v.IMAGES_ORIENTATION,
     limits: {
       maxOriginalBytes: v.MAX_ORIGINAL_BYTES,
       maxPixels: v.MAX_PIXELS,

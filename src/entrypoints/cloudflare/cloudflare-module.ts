@@ -26,9 +26,7 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
     bind(T.BlobStore).toConstantValue(new R2BlobStore(env.PHOTOS));
     bind(T.PhotoRepository).toConstantValue(new D1PhotoRepository(env.DB));
     bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(env.THUMBNAIL_JOBS));
-    bind(T.ImageProcessor).toConstantValue(
-      new CloudflareImagesProcessor(env.IMAGES, { orientation: config.imagesOrientation }),
-    );
+    bind(T.ImageProcessor).toConstantValue(new CloudflareImagesProcessor(env.IMAGES));
     bind(CLOUDFLARE_TOKENS.HmacUrlSigner)
       .toResolvedValue(
         (clock) =>
