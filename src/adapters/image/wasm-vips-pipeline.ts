@@ -1,53 +1,27 @@
+/**
+ * The libvips work of WasmVipsImageProcessor, on one wasm-vips instance and
+ * knowing nothing of threads: the worker thread calls it, and so does the
+ * benchmark directly. It speaks the ImageProcessor port's types; turning them
+ * into messages is wasm-vips-worker-protocol.ts's job.
+ */
 import { rgbaToThumbHash } from 'thumbhash';
 import type Vips from 'wasm-vips';
+import type {
+  ImageProbe,
+  ImageRejection,
+  RenderedImage,
+  RenderOutput,
+} from '../../application/ports/image-processor.js';
 import { ContentType, type ImageFormat } from '../../domain/content-type.js';
-import type { RenditionFormat, RenditionSettings } from '../../domain/presets.js';
+import { CorruptImageError, UnsupportedImageError } from '../../domain/errors.js';
+import { pixelLimitError } from '../../domain/limits.js';
+import type { Preset, RenditionFormat, RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { largestNeeded, orientedSize, planRendition, type Size } from '../../domain/sizing.js';
 
 /** A ready wasm-vips module, as `await Vips()` returns it. */
 export type VipsModule = Awaited<ReturnType<typeof Vips>>;
 type VipsImage = InstanceType<VipsModule['Image']>;
-
-/**
- * Why an input was rejected, as plain data: these results cross a worker
- * boundary, where class instances lose their prototype, so the processor turns
- * them back into domain errors on the other side.
- */
-export type PipelineRejection =
-  | { readonly code: 'unsupported-format'; readonly message: string }
-  | { readonly code: 'corrupt-image'; readonly message: string }
-  | {
-      readonly code: 'image-too-large';
-      readonly width: number;
-      readonly height: number;
-      readonly maxPixels: number;
-    };
-
-/** What the header says (see the ImageProbe of the port). */
-export interface PipelineProbe {
-  readonly format: ImageFormat;
-  readonly width: number;
-  readonly height: number;
-  readonly orientation: number;
-  readonly pages: number;
-}
-
-export interface PipelineRendition {
-  readonly preset: string;
-  readonly width: number;
-  readonly height: number;
-  readonly format: RenditionFormat;
-  readonly bytes: Uint8Array;
-}
-
-export interface PipelineOutput {
-  readonly probe: PipelineProbe;
-  readonly width: number;
-  readonly height: number;
-  readonly renditions: PipelineRendition[];
-  readonly placeholder: string;
-}
 
 // The libvips loader that must have claimed the bytes for each sniffed format:
 // a mismatch means the magic bytes lied, and we would rather refuse than let
@@ -106,20 +80,21 @@ export function configureVips(vips: VipsModule): void {
  * Reads format, size, orientation and page count from the header alone; no
  * pixel is decoded, so it is cheap even for a 100000x100000 PNG.
  */
-export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<PipelineProbe, PipelineRejection> {
+export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<ImageProbe, ImageRejection> {
   const sniffed = ContentType.sniff(bytes);
   if (sniffed.kind !== 'image') {
-    return err({ code: 'unsupported-format', message: `${sniffed.what} is not an accepted image format` });
+    return err(new UnsupportedImageError(`${sniffed.what} is not an accepted image format`));
   }
   let image: VipsImage | undefined;
   try {
     image = vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
     const loader = image.getTypeof('vips-loader') ? image.getString('vips-loader') : '';
     if (!loader.startsWith(LOADER_PREFIX[sniffed.format])) {
-      return err({
-        code: 'unsupported-format',
-        message: `bytes that look like ${sniffed.format} were read as ${loader || 'something else'}`,
-      });
+      return err(
+        new UnsupportedImageError(
+          `bytes that look like ${sniffed.format} were read as ${loader || 'something else'}`,
+        ),
+      );
     }
     const rawOrientation = image.getTypeof('orientation') ? image.getInt('orientation') : 1;
     return ok({
@@ -130,131 +105,143 @@ export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<Pipeline
       pages: image.getTypeof('n-pages') ? Math.max(1, image.getInt('n-pages')) : 1,
     });
   } catch (e) {
-    return err({
-      code: 'corrupt-image',
-      message: `the ${sniffed.format} header cannot be read: ${inputProblem(e)}`,
-    });
+    return err(new CorruptImageError(`the ${sniffed.format} header cannot be read: ${inputProblem(e)}`));
   } finally {
     image?.delete();
   }
 }
 
 /**
- * Decodes once, shrinking on load to the largest size any preset needs,
- * auto-oriented and in sRGB; then cuts every rendition from that one decoded
- * image and encodes it without metadata. Sizes come from the domain's plans,
- * so each rendition is exactly `planRendition(...).output`.
+ * Every rendition of one original, in two steps: {@link decodeOnce}, then
+ * {@link cutAndEncode} each preset from that one decoded image. Sizes come
+ * from the domain's plans, so each rendition is exactly `planRendition(...).output`.
+ * The pixel limit is checked on the header first, so an oversized image is
+ * refused before any pixel is decoded.
  */
 export function renderImage(
   vips: VipsModule,
   bytes: Uint8Array,
   settings: RenditionSettings,
   limits: { readonly maxPixels: number },
-): Result<PipelineOutput, PipelineRejection> {
+): Result<RenderOutput, ImageRejection> {
   const probed = probeImage(vips, bytes);
   if (!probed.ok) return probed;
   const probe = probed.value;
-  if (probe.width * probe.height > limits.maxPixels) {
-    return err({
-      code: 'image-too-large',
-      width: probe.width,
-      height: probe.height,
-      maxPixels: limits.maxPixels,
-    });
-  }
-
-  const stored: Size = { width: probe.width, height: probe.height };
-  const display = orientedSize(stored, probe.orientation);
-  const need = largestNeeded(stored, probe.orientation, settings.presets);
+  const tooLarge = pixelLimitError(probe, limits.maxPixels);
+  if (tooLarge) return err(tooLarge);
 
   // Everything made with vips is deleted at the end: embind handles are not
   // garbage collected, and a leak here is a leak in a heap that never shrinks.
   const owned = new ImageHandles();
-  const keep = owned.keep;
-
   try {
-    let decoded: VipsImage;
-    // The loader's state (a progressive JPEG keeps every DCT coefficient of the
-    // full-size image, 72 MB at 24 MP) lives as long as the images made from it:
-    // it is let go as soon as the decoded copy exists, before any encoder
-    // allocates, so the two peaks do not stack in a heap that never shrinks.
-    const decoding = new ImageHandles();
-    const step = decoding.keep;
-    try {
-      // thumbnail picks the loader's shrink-on-load (JPEG DCT scaling, WebP
-      // scale, ...), auto-orients and imports embedded profiles to sRGB.
-      // fail_on=error turns a truncated file into an error instead of grey rows.
-      // It goes in option_string: wasm-vips 0.0.19 ignores thumbnail's own
-      // fail_on option, while the loader honours it.
-      let image = step(
-        vips.Image.thumbnailBuffer(bytes, need.width, {
-          height: need.height,
-          size: 'down',
-          option_string: 'fail_on=error',
-        }),
-      );
-      if (image.interpretation !== 'srgb') image = step(image.colourspace('srgb'));
-      if (image.format !== 'uchar') image = step(image.cast('uchar'));
-      // The one decode: later steps read this memory image, never the file again.
-      decoded = keep(image.copyMemory());
-    } catch (e) {
-      return err({
-        code: 'corrupt-image',
-        message: `the ${probe.format} image cannot be decoded: ${inputProblem(e)}`,
-      });
-    } finally {
-      decoding.deleteAll();
-    }
-
-    const sx = decoded.width / display.width;
-    const sy = decoded.height / display.height;
-    const made: { rendition: PipelineRendition; image: VipsImage }[] = [];
-    for (const preset of settings.presets) {
-      const plan = planRendition(stored, probe.orientation, preset);
-      const left = Math.min(decoded.width - 1, Math.round(plan.crop.left * sx));
-      const top = Math.min(decoded.height - 1, Math.round(plan.crop.top * sy));
-      const width = Math.max(1, Math.min(decoded.width - left, Math.round(plan.crop.width * sx)));
-      const height = Math.max(1, Math.min(decoded.height - top, Math.round(plan.crop.height * sy)));
-      const region =
-        left === 0 && top === 0 && width === decoded.width && height === decoded.height
-          ? decoded
-          : keep(decoded.extractArea(left, top, width, height));
-      const image = resizeExactly(region, plan.output, keep);
-      const bytesOut = image.writeToBuffer(SAVE_SUFFIX[settings.format], {
-        Q: settings.quality,
-        keep: 'none',
-      });
-      made.push({
-        image,
-        rendition: {
-          preset: preset.name,
-          width: image.width,
-          height: image.height,
-          format: settings.format,
-          bytes: bytesOut,
-        },
-      });
-    }
-
-    const smallest = made.reduce((a, b) =>
-      b.image.width * b.image.height < a.image.width * a.image.height ? b : a,
-    );
-    return ok({
-      probe,
-      width: display.width,
-      height: display.height,
-      renditions: made.map((m) => m.rendition),
-      placeholder: thumbHashOf(smallest.image, keep),
-    });
+    const decoded = decodeOnce(vips, bytes, probe, settings.presets, owned.keep);
+    if (!decoded.ok) return decoded;
+    return ok(cutAndEncode(decoded.value, probe, settings, owned.keep));
   } finally {
     owned.deleteAll();
   }
 }
 
+/**
+ * The one decode: shrunk on load to the largest size any preset needs,
+ * auto-oriented, in sRGB and 8 bits a band, copied to memory so later steps
+ * never read the file again. The result is handed to `keep`.
+ */
+function decodeOnce(
+  vips: VipsModule,
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  presets: readonly Preset[],
+  keep: Keep,
+): Result<VipsImage, CorruptImageError> {
+  const need = largestNeeded({ width: probe.width, height: probe.height }, probe.orientation, presets);
+  // The loader's state (a progressive JPEG keeps every DCT coefficient of the
+  // full-size image, 72 MB at 24 MP) lives as long as the images made from it:
+  // it is let go as soon as the decoded copy exists, before any encoder
+  // allocates, so the two peaks do not stack in a heap that never shrinks.
+  const decoding = new ImageHandles();
+  const step = decoding.keep;
+  try {
+    // thumbnail picks the loader's shrink-on-load (JPEG DCT scaling, WebP
+    // scale, ...), auto-orients and imports embedded profiles to sRGB.
+    // fail_on=error turns a truncated file into an error instead of grey rows.
+    // It goes in option_string: wasm-vips 0.0.19 ignores thumbnail's own
+    // fail_on option, while the loader honours it.
+    let image = step(
+      vips.Image.thumbnailBuffer(bytes, need.width, {
+        height: need.height,
+        size: 'down',
+        option_string: 'fail_on=error',
+      }),
+    );
+    if (image.interpretation !== 'srgb') image = step(image.colourspace('srgb'));
+    if (image.format !== 'uchar') image = step(image.cast('uchar'));
+    return ok(keep(image.copyMemory()));
+  } catch (e) {
+    return err(new CorruptImageError(`the ${probe.format} image cannot be decoded: ${inputProblem(e)}`));
+  } finally {
+    decoding.deleteAll();
+  }
+}
+
+/**
+ * Cuts each preset's crop window out of the decoded image (scaled from the
+ * original's display size to the decode's), resizes it to the plan and encodes
+ * it without metadata; the placeholder comes from the smallest rendition.
+ */
+function cutAndEncode(
+  decoded: VipsImage,
+  probe: ImageProbe,
+  settings: RenditionSettings,
+  keep: Keep,
+): RenderOutput {
+  const stored: Size = { width: probe.width, height: probe.height };
+  const display = orientedSize(stored, probe.orientation);
+  const sx = decoded.width / display.width;
+  const sy = decoded.height / display.height;
+  const made: { rendition: RenderedImage; image: VipsImage }[] = [];
+  for (const preset of settings.presets) {
+    const plan = planRendition(stored, probe.orientation, preset);
+    const left = Math.min(decoded.width - 1, Math.round(plan.crop.left * sx));
+    const top = Math.min(decoded.height - 1, Math.round(plan.crop.top * sy));
+    const width = Math.max(1, Math.min(decoded.width - left, Math.round(plan.crop.width * sx)));
+    const height = Math.max(1, Math.min(decoded.height - top, Math.round(plan.crop.height * sy)));
+    const region =
+      left === 0 && top === 0 && width === decoded.width && height === decoded.height
+        ? decoded
+        : keep(decoded.extractArea(left, top, width, height));
+    const image = resizeExactly(region, plan.output, keep);
+    const bytes = image.writeToBuffer(SAVE_SUFFIX[settings.format], { Q: settings.quality, keep: 'none' });
+    made.push({
+      image,
+      rendition: {
+        preset: preset.name,
+        width: image.width,
+        height: image.height,
+        format: settings.format,
+        bytes,
+      },
+    });
+  }
+  const smallest = made.reduce((a, b) =>
+    b.image.width * b.image.height < a.image.width * a.image.height ? b : a,
+  );
+  return {
+    probe,
+    width: display.width,
+    height: display.height,
+    renditions: made.map((m) => m.rendition),
+    placeholder: thumbHashOf(smallest.image, keep),
+  };
+}
+
+/** Records an image to be deleted later and hands it back, so a call can be wrapped in place. */
+type Keep = (image: VipsImage) => VipsImage;
+
 /** Images to delete together: `keep` records one and hands it back. */
 class ImageHandles {
   readonly #images: VipsImage[] = [];
-  readonly keep = (image: VipsImage): VipsImage => {
+  readonly keep: Keep = (image) => {
     this.#images.push(image);
     return image;
   };
@@ -268,7 +255,7 @@ class ImageHandles {
  * out/in can land one pixel off; the plan's size is the contract, so any
  * stray row or column is trimmed or repeated.
  */
-function resizeExactly(image: VipsImage, size: Size, keep: (i: VipsImage) => VipsImage): VipsImage {
+function resizeExactly(image: VipsImage, size: Size, keep: Keep): VipsImage {
   let out = image;
   if (image.width !== size.width || image.height !== size.height) {
     const hscale = size.width / image.width;
@@ -291,7 +278,7 @@ function resizeExactly(image: VipsImage, size: Size, keep: (i: VipsImage) => Vip
   return out;
 }
 
-function thumbHashOf(image: VipsImage, keep: (i: VipsImage) => VipsImage): string {
+function thumbHashOf(image: VipsImage, keep: Keep): string {
   const scale = Math.min(1, PLACEHOLDER_BOX / image.width, PLACEHOLDER_BOX / image.height);
   const size = {
     width: Math.max(1, Math.round(image.width * scale)),

@@ -6,56 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Vips from 'wasm-vips';
-import type { RenditionSettings } from '../../domain/presets.js';
-import type { Result } from '../../domain/result.js';
+import { configureVips, probeImage, renderImage } from './wasm-vips-pipeline.js';
 import {
-  configureVips,
-  type PipelineOutput,
-  type PipelineProbe,
-  type PipelineRejection,
-  probeImage,
-  renderImage,
-} from './wasm-vips-pipeline.js';
-
-/** A job for the worker; `bytes` arrives as a transferred buffer the worker owns. */
-export type WorkerRequest =
-  | { readonly id: number; readonly op: 'probe'; readonly bytes: Uint8Array }
-  | {
-      readonly id: number;
-      readonly op: 'render';
-      readonly bytes: Uint8Array;
-      readonly settings: RenditionSettings;
-      readonly limits: { readonly maxPixels: number };
-    };
-
-/**
- * What the processor hands a new worker: vips.wasm already compiled, to be
- * instantiated rather than compiled again (without it the worker compiles its
- * own), and whether to load libheif, which only AVIF needs.
- */
-export interface WorkerData {
-  readonly vipsModule?: WebAssembly.Module;
-  readonly heif?: boolean;
-}
-
-/** How big the worker has grown, sent with every reply so the processor can decide to recycle it. */
-export interface WorkerStats {
-  /** Size of the WebAssembly linear memory: it only ever grows. */
-  readonly heapBytes: number;
-  /** Resident set of the whole process, as this thread sees it. */
-  readonly rssBytes: number;
-}
-
-export type WorkerReply =
-  | { readonly type: 'ready'; readonly initMs: number; readonly stats: WorkerStats }
-  | {
-      readonly type: 'done';
-      readonly id: number;
-      readonly outcome: Result<PipelineProbe | PipelineOutput, PipelineRejection>;
-      readonly stats: WorkerStats;
-    }
-  /** The processor failed (out of memory, an aborted runtime): the instance is not to be trusted again. */
-  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly stats: WorkerStats };
+  encodeDone,
+  type WorkerData,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerStats,
+} from './wasm-vips-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('wasm-vips-worker must be started as a worker thread');
@@ -129,10 +87,8 @@ port.on('message', (request: WorkerRequest) => {
       request.op === 'probe'
         ? probeImage(vips, request.bytes)
         : renderImage(vips, request.bytes, request.settings, request.limits);
-    const transfer =
-      outcome.ok && 'renditions' in outcome.value ? outcome.value.renditions.map((r) => r.bytes.buffer) : [];
-    const reply: WorkerReply = { type: 'done', id: request.id, outcome, stats: stats() };
-    port.postMessage(reply, transfer as ArrayBuffer[]);
+    const { message, transfer } = encodeDone(request.id, outcome, stats());
+    port.postMessage(message, transfer);
   } catch (e) {
     const message =
       e instanceof Error
