@@ -23,6 +23,18 @@ export class ApiError extends Error {
 }
 
 /**
+ * A failure in words for the user: the API's own sentence when it gave one. A
+ * TypeError is what fetch throws when no answer came at all.
+ *
+ * @param {unknown} error
+ */
+export function messageOf(error) {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'the server could not be reached.';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * Reads a failed response as problem+json when it is one; a proxy or a CDN may
  * answer with HTML or nothing, and the user still deserves a sentence.
  *
@@ -40,6 +52,15 @@ export async function problemOf(res) {
   }
   return new ApiError(res.status, '', `the server answered ${res.status} ${res.statusText}`.trim());
 }
+
+/**
+ * A photo as the API describes it; `urls` are signed and expire.
+ *
+ * @typedef {{ id: string, filename: string, contentType: string, size: number, status: string,
+ *   width?: number, height?: number, placeholder?: string, failure?: { code: string, message: string },
+ *   renditions?: { preset: string, width: number, height: number }[],
+ *   urls?: { original: string, thumbnails: Record<string, string> } }} Photo
+ */
 
 /**
  * @typedef {{ apiBase: string, auth: { mode: 'dev' | 'jwt' | string }, limits?: { maxOriginalBytes?: number } }} PageConfig

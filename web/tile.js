@@ -1,0 +1,86 @@
+import { h } from './dom.js';
+import { placeholderUrl } from './placeholder.js';
+
+/** @typedef {import('./api.js').Photo} Photo */
+
+/** @param {Photo} photo */
+function statusText(photo) {
+  switch (photo.status) {
+    case 'pending':
+      return 'Waiting for the upload…';
+    case 'processing':
+      return 'Making thumbnails…';
+    case 'failed':
+      return `Failed: ${photo.failure?.message ?? 'the image could not be processed.'}`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * The square frame of a tile: the ThumbHash as its background, the thumbnail
+ * on top fading in once loaded, so the grid never jumps or shows blank boxes.
+ *
+ * @param {Photo} photo
+ * @param {TileHooks} hooks
+ */
+function frameOf(photo, { resolve, onImageError }) {
+  const frame = h('span', { class: 'frame' });
+  const placeholder = placeholderUrl(photo.placeholder);
+  if (placeholder) frame.style.backgroundImage = `url("${placeholder}")`;
+  const thumb = photo.urls?.thumbnails.thumb;
+  if (photo.status === 'ready' && thumb) {
+    const img = h('img', { alt: photo.filename, decoding: 'async', loading: 'lazy' });
+    img.addEventListener('load', () => frame.classList.add('loaded'));
+    img.addEventListener('error', () => onImageError(photo.id));
+    img.src = resolve(thumb);
+    frame.append(img);
+  } else {
+    frame.append(h('span', { class: 'badge' }, [statusText(photo)]));
+  }
+  return frame;
+}
+
+/**
+ * @typedef {{ resolve: (url: string) => string, onImageError: (id: string) => void }} TileHooks
+ */
+
+/**
+ * One tile of the grid, built fresh from a photo: a tile is replaced rather
+ * than patched when its photo changes. Its buttons carry `data-action` and
+ * the `<li>` carries `data-id`, so the grid handles every click in one place.
+ *
+ * @example
+ *   grid.append(renderTile(photo, { resolve: (url) => api.resolve(url), onImageError: refresh }));
+ *
+ * @param {Photo} photo
+ * @param {TileHooks} hooks how to resolve the photo's URLs, and what to do when its thumbnail fails to load
+ */
+export function renderTile(photo, hooks) {
+  const li = h('li', { class: 'tile', 'data-id': photo.id, 'data-status': photo.status });
+  const frame = frameOf(photo, hooks);
+  // Only a ready photo has something to open; the others show their state in place.
+  const main =
+    photo.status === 'ready'
+      ? h('button', { type: 'button', class: 'tile-open', 'data-action': 'open', title: photo.filename }, [
+          frame,
+        ])
+      : h(
+          'div',
+          { class: 'tile-open', role: 'group', 'aria-label': `${photo.filename}: ${statusText(photo)}` },
+          [frame],
+        );
+  const name = h('span', { class: 'tile-name', title: photo.filename }, [photo.filename]);
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      class: 'tile-delete',
+      'data-action': 'delete',
+      'aria-label': `Delete ${photo.filename}`,
+    },
+    ['Delete'],
+  );
+  li.append(main, h('div', { class: 'tile-meta' }, [name, remove]));
+  return li;
+}

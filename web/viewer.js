@@ -1,0 +1,76 @@
+import { placeholderUrl } from './placeholder.js';
+import { formatBytes } from './upload.js';
+
+/**
+ * @typedef {import('./api.js').Photo} Photo
+ * @typedef {{ dialog: HTMLDialogElement, title: HTMLElement, image: HTMLImageElement, caption: HTMLElement,
+ *   original: HTMLAnchorElement, remove: HTMLButtonElement }} ViewerElements
+ */
+
+/**
+ * The full-size viewer: a modal `<dialog>` with the large rendition, its size
+ * and type, a link to the original and a delete button. It keeps no photos of
+ * its own: it shows the one it is given and reports a delete through `onDelete`.
+ *
+ * @example
+ *   const viewer = createViewer({ elements, resolve: (url) => api.resolve(url), onDelete: (id) => grid.deletePhoto(id) });
+ *   viewer.open(photo);
+ *
+ * @param {{ elements: ViewerElements, resolve: (url: string) => string, onDelete: (id: string) => void }} options
+ */
+export function createViewer({ elements, resolve, onDelete }) {
+  const { dialog, title, image, caption, original, remove } = elements;
+
+  dialog.addEventListener('close', () => {
+    image.removeAttribute('src');
+    delete dialog.dataset.id;
+  });
+  // A click on the backdrop lands on the <dialog> itself; the content sits in children.
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog || /** @type {HTMLElement} */ (event.target).closest('[data-close]')) {
+      dialog.close();
+    }
+  });
+  remove.addEventListener('click', () => {
+    const id = dialog.dataset.id;
+    if (id) onDelete(id);
+  });
+
+  return {
+    /**
+     * Shows a ready photo; one without URLs (still processing) has nothing to show.
+     *
+     * @param {Photo} photo
+     */
+    open(photo) {
+      if (!photo.urls) return;
+      const large =
+        photo.urls.thumbnails.large ?? photo.urls.thumbnails.preview ?? photo.urls.thumbnails.thumb ?? '';
+      const rendition = photo.renditions?.find((r) => r.preset === 'large');
+      dialog.dataset.id = photo.id;
+      title.textContent = photo.filename;
+      image.alt = photo.filename;
+      // Width and height reserve the right box before a byte arrives; the placeholder fills it meanwhile.
+      if (rendition) {
+        image.width = rendition.width;
+        image.height = rendition.height;
+      } else {
+        image.removeAttribute('width');
+        image.removeAttribute('height');
+      }
+      const placeholder = placeholderUrl(photo.placeholder);
+      image.style.backgroundImage = placeholder ? `url("${placeholder}")` : '';
+      image.src = resolve(large);
+      const facts = [];
+      if (photo.width && photo.height) facts.push(`${photo.width} × ${photo.height}`);
+      facts.push(formatBytes(photo.size), photo.contentType);
+      caption.textContent = facts.join(' · ');
+      original.href = resolve(photo.urls.original);
+      dialog.showModal();
+    },
+
+    close() {
+      if (dialog.open) dialog.close();
+    },
+  };
+}
