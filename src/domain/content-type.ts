@@ -57,6 +57,9 @@ export type Sniffed =
 export const ContentType = {
   accepted: Object.values(MEDIA_TYPES),
 
+  /** Every type a client may declare (aliases such as image/jpg included), lower case, without parameters. */
+  declarable: Object.keys(FORMAT_OF),
+
   of(format: ImageFormat): ContentType {
     return MEDIA_TYPES[format];
   },

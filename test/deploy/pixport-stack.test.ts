@@ -12,6 +12,8 @@ import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/pro
 import { API_ROUTES } from '../../deploy/lib/routes.js';
 import { PENDING_UPLOAD_TAG } from '../../deploy/lib/storage.js';
 import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/s3-url-signer.js';
+import { defaultLimits } from '../../src/domain/limits.js';
+import { defaultRenditionSettings } from '../../src/domain/presets.js';
 import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
 import { onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.js';
 
@@ -408,7 +410,13 @@ describe('api and auth', () => {
   });
 
   it("routes exactly the app's OpenAPI operations, public exactly where the document says so", () => {
-    const doc = openApiDocument() as {
+    // As the http Lambda serves it: bearer tokens, no /files routes (S3 serves the bytes).
+    const doc = openApiDocument({
+      auth: 'bearer',
+      limits: defaultLimits,
+      renditions: defaultRenditionSettings,
+      files: false,
+    }) as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     };
     const fromDoc = Object.entries(doc.paths).flatMap(([path, ops]) =>

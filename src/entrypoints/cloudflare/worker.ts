@@ -16,6 +16,8 @@ import { httpUseCases } from '../composition/http-use-cases.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { createApp, type LogEntry } from '../http/create-app.js';
 import { devIdentity, jwtIdentity } from '../http/identity.js';
+import { problemResponse } from '../http/problem.js';
+import { unmatched } from '../http/unmatched.js';
 import { type CloudflareConfig, parseCloudflareConfig } from './cloudflare-config.js';
 import { CLOUDFLARE_TOKENS, cloudflareAdapters } from './cloudflare-module.js';
 import { parseJobMessage } from './job-message.js';
@@ -62,6 +64,7 @@ function runtime(env: WorkerEnv): Runtime {
   const pageConfig = { apiBase: '', auth: { mode: config.auth.mode } };
   app.get('/config.json', (c) => c.json(pageConfig, 200, { 'Cache-Control': 'no-cache' }));
   app.route('/', api);
+  app.notFound((c) => problemResponse(unmatched(app.routes, c), c.get('requestId')));
   const made: Runtime = { config, app, generateThumbnail: container.get(T.GenerateThumbnail) };
   runtimes.set(env, made);
   return made;

@@ -20,6 +20,7 @@ import { toPhotoJson } from './photo-json.js';
 import { problemResponse, toProblem } from './problem.js';
 import { readBounded } from './read-body.js';
 import { ListPhotosQuery, RegisterUploadBody } from './schemas.js';
+import { unmatched } from './unmatched.js';
 
 /** One structured log line. */
 export type LogEntry = Record<string, unknown> & { level: 'info' | 'warn' | 'error'; msg: string };
@@ -114,12 +115,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     return problemResponse(error, c.get('requestId'));
   });
-  app.notFound((c) =>
-    problemResponse(new EdgeError(404, 'route-not-found', 'no such route'), c.get('requestId')),
-  );
+  app.notFound((c) => problemResponse(unmatched(app.routes, c), c.get('requestId')));
 
+  let openApi: Record<string, unknown> | undefined;
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/openapi.json', (c) => {
+    openApi ??= openApiDocument({
+      auth: identity.scheme,
+      limits,
+      renditions: deps.renditions,
+      files: deps.files !== undefined,
+    });
+    return c.json(openApi);
+  });
   if (deps.files) app.route('/files', filesRoutes(deps.files));
 
   // Identity is resolved on the API routes only: /health, /openapi.json, /files
@@ -132,6 +140,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
   for (const path of ['/uploads', '/photos', '/photos/*']) app.use(path, authenticate);
 
   app.post('/uploads', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type !== 'application/json') {
+      throw new UnsupportedMediaTypeError(
+        `send the upload as application/json, not ${type || 'no Content-Type'}`,
+      );
+    }
     // Bounded: a chunked body declares no length, and must not be buffered whole.
     const text = new TextDecoder().decode(await readBounded(c.req.raw, MAX_JSON_BODY_BYTES));
     let json: unknown;

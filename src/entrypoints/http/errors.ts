@@ -19,3 +19,24 @@ export class EdgeError extends Error {
     this.name = 'EdgeError';
   }
 }
+
+/** No route has this path. */
+export class RouteNotFoundError extends Error {
+  readonly code = 'route-not-found';
+  constructor(message = 'no such route') {
+    super(message);
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** A route has this path, but not this method; `allow` lists the methods it has. */
+export class MethodNotAllowedError extends Error {
+  readonly code = 'method-not-allowed';
+  constructor(
+    readonly method: string,
+    readonly allow: readonly string[],
+  ) {
+    super(`${method} is not allowed here; use ${allow.join(', ')}`);
+    this.name = 'MethodNotAllowedError';
+  }
+}

@@ -5,9 +5,14 @@ import { UnauthorizedError } from './errors.js';
 
 /**
  * Works out whose request this is. The owner is whatever identity resolves;
- * a resolver throws UnauthorizedError when there is no valid identity.
+ * a resolver throws UnauthorizedError when there is no valid identity. Its
+ * `scheme` is how the OpenAPI document describes it: the dev `X-Owner-Id`
+ * header, or a bearer JWT.
  */
-export type IdentityResolver = (c: Context) => Promise<OwnerId>;
+export type IdentityResolver = ((c: Context) => Promise<OwnerId>) & { readonly scheme: 'dev' | 'bearer' };
+
+const resolver = (scheme: IdentityResolver['scheme'], resolve: (c: Context) => Promise<OwnerId>) =>
+  Object.assign(resolve, { scheme });
 
 const ownerFrom = (subject: unknown): OwnerId => {
   const owner = OwnerId.parse(subject);
@@ -20,13 +25,13 @@ const ownerFrom = (subject: unknown): OwnerId => {
  * present, so a frontend developer can act as several users, else `dev`.
  */
 export function devIdentity(defaultOwner = 'dev'): IdentityResolver {
-  return async (c) => {
+  return resolver('dev', async (c) => {
     const header = c.req.header('x-owner-id');
     if (header === undefined || header === '') return defaultOwner as OwnerId;
     const owner = OwnerId.parse(header);
     if (!owner.ok) throw new UnauthorizedError(`X-Owner-Id: ${owner.error.message}`);
     return owner.value;
-  };
+  });
 }
 
 export interface JwtIdentityConfig {
@@ -50,7 +55,7 @@ export function jwtIdentity(config: JwtIdentityConfig): IdentityResolver {
       ? createRemoteJWKSet(new URL(config.jwksUrl))
       : undefined;
   if (!keys) throw new Error('jwt identity needs jwksUrl or jwks');
-  return async (c) => {
+  return resolver('bearer', async (c) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError();
@@ -64,7 +69,7 @@ export function jwtIdentity(config: JwtIdentityConfig): IdentityResolver {
       if (error instanceof UnauthorizedError) throw error;
       throw new UnauthorizedError('the bearer token is invalid or expired');
     }
-  };
+  });
 }
 
 interface ApiGatewayEnv {
@@ -76,10 +81,10 @@ interface ApiGatewayEnv {
  * the owner is the `sub` claim the request context carries.
  */
 export function apiGatewayIdentity(): IdentityResolver {
-  return async (c) => {
+  return resolver('bearer', async (c) => {
     const claims = (c.env as ApiGatewayEnv | undefined)?.event?.requestContext?.authorizer?.jwt?.claims;
     if (!claims || claims.sub === undefined)
       throw new UnauthorizedError('the request carries no verified identity');
     return ownerFrom(claims.sub);
-  };
+  });
 }

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { ContentType } from '../../domain/content-type.js';
+import type { Limits } from '../../domain/limits.js';
+import { OwnerId } from '../../domain/owner-id.js';
+import { PhotoId } from '../../domain/photo-id.js';
+import { type RenditionSettings, RenditionSettings as Renditions } from '../../domain/presets.js';
 import {
   ListPhotosQuery,
   PhotoJson,
@@ -6,56 +11,200 @@ import {
   Problem,
   RegisterUploadBody,
   RegisterUploadResponse,
+  Rendition,
   UploadPhotoResponse,
+  UploadTargetJson,
 } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
-const clean = (schema: JsonObject): JsonObject => {
-  const { $schema: _s, $id: _i, ...rest } = schema;
-  return rest;
-};
+/** What the document depends on: the running server's auth, limits, presets and routes. */
+export interface OpenApiOptions {
+  /** `dev`: the owner is the optional `X-Owner-Id` header; `bearer`: a JWT is required. */
+  readonly auth: 'dev' | 'bearer';
+  readonly limits: Limits;
+  readonly renditions: RenditionSettings;
+  /** Whether this server serves the signed `/files` routes (dev server, Worker; not AWS). */
+  readonly files: boolean;
+}
+
+// Components are generated from the zod schemas in one pass, so a schema used
+// inside another (Photo inside a page) becomes a $ref rather than a copy.
+const registry = z.registry<{ id: string }>();
+registry.add(PhotoJson, { id: 'Photo' });
+registry.add(Rendition, { id: 'Rendition' });
+registry.add(UploadTargetJson, { id: 'UploadTarget' });
+registry.add(RegisterUploadResponse, { id: 'RegisteredUpload' });
+registry.add(UploadPhotoResponse, { id: 'AcceptedPhoto' });
+registry.add(PhotoPageJson, { id: 'PhotoPage' });
+registry.add(Problem, { id: 'Problem' });
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: JsonObject) => ({ 'application/json': { schema } });
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed input; `field` names the culprit',
+  401: 'No valid identity',
+  403: 'A bad or expired signature',
+  404: 'No such photo for this owner',
+  405: 'The path exists, the method does not; see `Allow`',
+  409: 'Not in a state for this request',
+  413: 'Over a size limit',
+  415: 'Not an accepted media type',
+};
 const problems = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((s) => [
       String(s),
-      { description: 'A problem', content: { 'application/problem+json': { schema: ref('Problem') } } },
+      {
+        description: PROBLEM_DESCRIPTIONS[s] ?? 'A problem',
+        content: { 'application/problem+json': { schema: ref('Problem') } },
+      },
     ]),
   );
-const inline = (schema: z.ZodType, io: 'input' | 'output' = 'output') =>
-  clean(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject);
+const inline = (schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonObject => {
+  const { $schema: _s, $id: _i, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest as JsonObject;
+};
 
-let cached: JsonObject | undefined;
+const pattern = (re: RegExp) => re.source;
 
 /**
- * The OpenAPI 3.1 document of the HTTP API, generated from the same zod
- * schemas that validate requests.
+ * The request body of `POST /uploads`, as the server accepts it. zod checks
+ * the shape (400 when it is wrong); what the domain refuses with another
+ * status is added here: a type outside the list is 415, a size over the limit 413.
  */
-export function openApiDocument(): JsonObject {
-  if (cached) return cached;
-  const components: Record<string, JsonObject> = {};
-  for (const [id, schema] of Object.entries({ Photo: PhotoJson, Problem })) components[id] = inline(schema);
-  components.Rendition = inline(PhotoJson.shape.renditions.unwrap().element);
+function registerUploadBody(limits: Limits): JsonObject {
+  const schema = inline(RegisterUploadBody, 'input') as { properties: Record<string, JsonObject> };
+  Object.assign(schema.properties.contentType ?? {}, { enum: ContentType.declarable });
+  Object.assign(schema.properties.size ?? {}, { maximum: limits.maxOriginalBytes });
+  return schema;
+}
+
+const SIGNED_QUERY = [
+  {
+    name: 'exp',
+    description: 'Expiry, seconds since the epoch',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+  { name: 'sig', description: 'HMAC-SHA256 signature, base64url', schema: { type: 'string' } },
+].map((p) => ({ ...p, in: 'query', required: true }));
+
+/** The signed `/files` routes that stand in for S3 or R2 on the dev server and the Worker. */
+function filesPaths(renditions: RenditionSettings): JsonObject {
+  const owner = {
+    name: 'ownerId',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: pattern(OwnerId.pattern) },
+  };
+  const photo = {
+    name: 'photoId',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: pattern(PhotoId.pattern) },
+  };
+  const ext = Renditions.extension(renditions.format);
+  const files = renditions.presets.map((p) => `${p.name}.${ext}`);
+  const served = {
+    description: 'The bytes',
+    content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+  };
+  const security: unknown[] = [];
+  return {
+    '/files/originals/{ownerId}/{photoId}': {
+      get: {
+        operationId: 'getOriginalFile',
+        summary: 'Serve an original through a signed URL (from `urls.original`)',
+        security,
+        parameters: [
+          owner,
+          photo,
+          ...SIGNED_QUERY,
+          { name: 'dn', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
+        ],
+        responses: { 200: served, ...problems(403, 404) },
+      },
+      put: {
+        operationId: 'putOriginalFile',
+        summary: 'Upload the bytes of a registered upload (the `upload.url` of `POST /uploads`)',
+        security,
+        parameters: [
+          owner,
+          photo,
+          ...SIGNED_QUERY,
+          {
+            name: 'ct',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', enum: ContentType.accepted },
+          },
+          { name: 'len', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+        ],
+        requestBody: {
+          required: true,
+          description: 'Exactly `len` bytes, sent with Content-Type `ct`',
+          content: Object.fromEntries(
+            ContentType.accepted.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]),
+          ),
+        },
+        responses: {
+          204: { description: 'Stored; thumbnails are being made' },
+          ...problems(400, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/files/renditions/{ownerId}/{photoId}/{file}': {
+      get: {
+        operationId: 'getRenditionFile',
+        summary: 'Serve a rendition through a signed URL (from `urls.thumbnails`)',
+        security,
+        parameters: [
+          owner,
+          photo,
+          { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: files } },
+          ...SIGNED_QUERY,
+          { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
+        ],
+        responses: { 200: served, ...problems(403, 404) },
+      },
+    },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API as this server runs it: generated
+ * from the same zod schemas that validate requests, with the limits, presets,
+ * auth scheme and routes of this deployment.
+ *
+ * @example
+ * const doc = openApiDocument({ auth: 'dev', limits, renditions, files: true });
+ */
+export function openApiDocument(options: OpenApiOptions): JsonObject {
+  const { schemas } = z.toJSONSchema(registry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, JsonObject> };
+  for (const schema of Object.values(schemas)) delete schema.$schema;
   const idParam = {
     name: 'id',
     in: 'path',
     required: true,
-    schema: { type: 'string' },
-    description: 'Photo id (UUIDv7)',
+    schema: { type: 'string', pattern: pattern(PhotoId.pattern) },
+    description: 'Photo id: a lower-case UUIDv7',
   };
   const query = inline(ListPhotosQuery, 'input') as { properties: Record<string, JsonObject> };
+  const open: unknown[] = [];
   const paths = {
     '/uploads': {
       post: {
+        operationId: 'registerUpload',
         summary: 'Register an upload and get a signed target for the bytes',
-        requestBody: { required: true, content: json(inline(RegisterUploadBody, 'input')) },
+        requestBody: { required: true, content: json(registerUploadBody(options.limits)) },
         responses: {
           201: {
             description: 'Registered; send the bytes to `upload`',
-            content: json(inline(RegisterUploadResponse)),
+            content: json(ref('RegisteredUpload')),
           },
           ...problems(400, 401, 413, 415),
         },
@@ -63,6 +212,7 @@ export function openApiDocument(): JsonObject {
     },
     '/photos': {
       get: {
+        operationId: 'listPhotos',
         summary: "List the caller's photos, newest first",
         parameters: Object.entries(query.properties).map(([name, schema]) => ({
           name,
@@ -71,36 +221,47 @@ export function openApiDocument(): JsonObject {
           schema,
         })),
         responses: {
-          200: { description: 'A page of photos', content: json(inline(PhotoPageJson)) },
+          200: { description: 'A page of photos', content: json(ref('PhotoPage')) },
           ...problems(400, 401),
         },
       },
       post: {
+        operationId: 'uploadPhoto',
         summary: 'Upload a small photo directly (raw body or multipart `file`)',
+        parameters: [
+          {
+            name: 'filename',
+            in: 'query',
+            required: false,
+            description: 'Display name for a raw body (multipart takes the part’s filename)',
+            schema: (inline(RegisterUploadBody, 'input') as { properties: Record<string, JsonObject> })
+              .properties.filename,
+          },
+        ],
         requestBody: {
           required: true,
           content: {
-            'image/*': { schema: { type: 'string', format: 'binary' } },
+            ...Object.fromEntries(
+              ContentType.accepted.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]),
+            ),
             'multipart/form-data': {
               schema: {
                 type: 'object',
-                properties: { file: { type: 'string', format: 'binary' } },
+                properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } },
                 required: ['file'],
               },
             },
           },
         },
         responses: {
-          202: {
-            description: 'Accepted; thumbnails are being made',
-            content: json(inline(UploadPhotoResponse)),
-          },
+          202: { description: 'Accepted; thumbnails are being made', content: json(ref('AcceptedPhoto')) },
           ...problems(400, 401, 413, 415),
         },
       },
     },
     '/photos/{id}': {
       get: {
+        operationId: 'getPhoto',
         summary: 'One photo',
         parameters: [idParam],
         responses: {
@@ -109,6 +270,7 @@ export function openApiDocument(): JsonObject {
         },
       },
       delete: {
+        operationId: 'deletePhoto',
         summary: 'Delete a photo, its original and every rendition',
         parameters: [idParam],
         responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 404) },
@@ -116,6 +278,7 @@ export function openApiDocument(): JsonObject {
     },
     '/photos/{id}/original': {
       get: {
+        operationId: 'getOriginal',
         summary: 'Redirect to a signed URL of the original',
         parameters: [idParam],
         responses: { 302: { description: 'See Location' }, ...problems(400, 401, 404, 409) },
@@ -123,25 +286,64 @@ export function openApiDocument(): JsonObject {
     },
     '/photos/{id}/thumbnails/{preset}': {
       get: {
+        operationId: 'getThumbnail',
         summary: 'Redirect to a signed URL of a rendition; 409 with Retry-After while not ready',
-        parameters: [idParam, { name: 'preset', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [
+          idParam,
+          {
+            name: 'preset',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', enum: options.renditions.presets.map((p) => p.name) },
+          },
+        ],
         responses: { 302: { description: 'See Location' }, ...problems(400, 401, 404, 409) },
       },
     },
-    '/health': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'OK' } } } },
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Liveness',
+        security: open,
+        responses: { 200: { description: 'OK', content: json({ type: 'object' }) } },
+      },
+    },
     '/openapi.json': {
-      get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } },
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document',
+        security: open,
+        responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+      },
     },
+    ...(options.files ? filesPaths(options.renditions) : {}),
   };
-  cached = {
+  const dev = options.auth === 'dev';
+  return {
     openapi: '3.1.0',
-    info: { title: 'Pixport', version: '1', description: 'Upload photos, get thumbnails, browse a gallery.' },
-    components: {
-      schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    info: {
+      title: 'Pixport',
+      version: '1',
+      description: 'Upload photos, get thumbnails, browse a gallery.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
-    security: [{ bearer: [] }],
+    // Relative: the API is where this document is served (`/` on the dev server, `/api/` behind CloudFront).
+    servers: [{ url: '.', description: 'The server that serves this document' }],
+    components: {
+      schemas,
+      securitySchemes: dev
+        ? {
+            devOwner: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'X-Owner-Id',
+              description: 'Dev mode only: act as this owner; `dev` when absent',
+            },
+          }
+        : { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+    // In dev mode the header is optional: `{}` allows a request without it.
+    security: dev ? [{ devOwner: [] }, {}] : [{ bearer: [] }],
     paths,
   };
-  return cached;
 }

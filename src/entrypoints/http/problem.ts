@@ -13,7 +13,7 @@ import {
   UploadAlreadyReceivedError,
   UploadMissingError,
 } from '../../domain/errors.js';
-import { EdgeError, UnauthorizedError } from './errors.js';
+import { EdgeError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from './errors.js';
 
 /** An RFC 9457 problem document, with Pixport's stable `code`. */
 export interface ProblemBody {
@@ -76,6 +76,10 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
   }
   if (error instanceof UnauthorizedError) {
     return { body: problem(401, error.code, error.message), headers: { 'WWW-Authenticate': 'Bearer' } };
+  }
+  if (error instanceof RouteNotFoundError) return { body: problem(404, error.code, error.message) };
+  if (error instanceof MethodNotAllowedError) {
+    return { body: problem(405, error.code, error.message), headers: { Allow: error.allow.join(', ') } };
   }
   if (error instanceof EdgeError)
     return { body: problem(error.status, error.code, error.message, error.field) };

@@ -6,13 +6,28 @@ import { MAX_PAGE_SIZE } from '../../application/use-cases/list-gallery.js';
  * OpenAPI document is generated from them, so the two cannot drift apart.
  */
 
+// The domain's filename rule (checkFilename) as a pattern, so the document states it:
+// after trimming white space, something is left, with no control characters or slashes.
+const UNSAFE = String.raw`\u0000-\u001f\u007f/\\`;
+const FILENAME = new RegExp(String.raw`^\s*[^\s${UNSAFE}](?:[^${UNSAFE}]*[^\s${UNSAFE}])?\s*$`);
+
+/** A display filename: 1-255 characters, not only white space, no control characters or slashes inside. */
+export const Filename = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(FILENAME, 'must not be blank or contain control characters or slashes')
+  .describe('Display name of the file; never used in a storage key.');
+
 export const RegisterUploadBody = z.strictObject({
-  filename: z.string().min(1).max(255).describe('Display name of the file; never used in a storage key.'),
+  filename: Filename,
   contentType: z
     .string()
     .min(1)
     .max(100)
-    .describe('Declared media type: image/jpeg, png, webp, gif, avif or tiff.'),
+    .describe(
+      'Declared media type, one of the listed ones; any other is a 415. The stored type is sniffed from the bytes.',
+    ),
   size: z
     .int()
     .min(1)

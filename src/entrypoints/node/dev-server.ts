@@ -15,9 +15,9 @@ import { httpUseCases } from '../composition/http-use-cases.js';
 import { MEMORY_TOKENS, memoryAdapters } from '../composition/memory-module.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { createApp, type LogEntry } from '../http/create-app.js';
-import { EdgeError } from '../http/errors.js';
 import type { IdentityResolver } from '../http/identity.js';
 import { problemResponse } from '../http/problem.js';
+import { unmatched } from '../http/unmatched.js';
 
 export interface DevServerOptions extends CoreConfig {
   readonly port: number;
@@ -130,9 +130,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // The API first, so that API requests never touch the disk; the page for the rest.
   app.route('/', api);
   app.use('/*', serveStatic({ root: WEB_ROOT }));
-  app.notFound((c) =>
-    problemResponse(new EdgeError(404, 'route-not-found', 'no such route'), c.get('requestId')),
-  );
+  app.notFound((c) => problemResponse(unmatched(app.routes, c), c.get('requestId')));
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));

@@ -31,6 +31,9 @@ describe('GET /health and GET /openapi.json', () => {
       '/photos/{id}/thumbnails/{preset}': ['get'],
       '/health': ['get'],
       '/openapi.json': ['get'],
+      // The harness serves the signed /files routes, as the dev server and the Worker do.
+      '/files/originals/{ownerId}/{photoId}': ['get', 'put'],
+      '/files/renditions/{ownerId}/{photoId}/{file}': ['get'],
     });
     // Documented from the same zod schemas that validate requests.
     const upload = doc.paths['/uploads'].post.requestBody.content['application/json'].schema;
@@ -49,11 +52,24 @@ describe('unknown routes', () => {
   it.each([
     ['GET', '/nope'],
     ['GET', '/photos/0190f3a2-7b1c-7d2e-8f3a-0123456789ab/original/extra'],
-    ['PATCH', '/photos/0190f3a2-7b1c-7d2e-8f3a-0123456789ab'],
-    ['GET', '/uploads'],
+    ['DELETE', '/nope'],
   ])('answers %s %s with a 404 problem', async (method, path) => {
     const h = createAppHarness();
     await expectProblem(await h.app.request(path, { method }), 404, 'route-not-found');
+  });
+
+  it.each([
+    ['PATCH', '/photos/0190f3a2-7b1c-7d2e-8f3a-0123456789ab', 'GET, HEAD, DELETE, OPTIONS'],
+    ['GET', '/uploads', 'POST, OPTIONS'],
+    ['PUT', '/photos', 'GET, HEAD, POST, OPTIONS'],
+    ['POST', '/health', 'GET, HEAD, OPTIONS'],
+    ['DELETE', '/files/originals/dev/0190f3a2-7b1c-7d2e-8f3a-0123456789ab', 'GET, HEAD, PUT, OPTIONS'],
+  ])('answers %s %s, a known path, with 405 and Allow: %s', async (method, path, allow) => {
+    const h = createAppHarness();
+    const res = await h.app.request(path, { method });
+    const body = await expectProblem(res, 405, 'method-not-allowed');
+    expect(res.headers.get('Allow')).toBe(allow);
+    expect(body.detail).toContain(method);
   });
 });
 
