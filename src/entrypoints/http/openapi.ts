@@ -185,7 +185,10 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
     uri: (id) => `#/components/schemas/${id}`,
     unrepresentable: 'any',
   }) as { schemas: Record<string, JsonObject> };
-  for (const schema of Object.values(schemas)) delete schema.$schema;
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
   const idParam = {
     name: 'id',
     in: 'path',
