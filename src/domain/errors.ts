@@ -74,6 +74,25 @@ export class PhotoNotReadyError extends DomainError {
   }
 }
 
+/** The photo failed for good: it will never have renditions. */
+export class PhotoFailedError extends DomainError {
+  readonly code = 'photo-failed';
+  constructor(
+    readonly photoId: string,
+    reason: string,
+  ) {
+    super(`photo ${photoId} failed and will not be ready: ${reason}`);
+  }
+}
+
+/** No rendition preset has this name. */
+export class PresetNotFoundError extends DomainError {
+  readonly code = 'preset-not-found';
+  constructor(readonly preset: string) {
+    super(`no preset named ${preset}`);
+  }
+}
+
 /** The original's bytes have not landed in storage (yet). */
 export class UploadMissingError extends DomainError {
   readonly code = 'upload-missing';

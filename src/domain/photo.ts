@@ -1,8 +1,9 @@
 import type { ContentType } from './content-type.js';
-import { PhotoTransitionError } from './errors.js';
+import { PhotoFailedError, PhotoNotReadyError, PhotoTransitionError } from './errors.js';
 import type { OwnerId } from './owner-id.js';
 import type { PhotoId } from './photo-id.js';
 import type { RenditionFormat } from './presets.js';
+import { err, ok, type Result } from './result.js';
 
 /** Where a photo is in its life: `pending -> processing -> ready | failed`. */
 export type PhotoStatus = 'pending' | 'processing' | 'ready' | 'failed';
@@ -108,6 +109,13 @@ export const Photo = {
   ): Photo {
     if (photo.status !== 'processing' && photo.status !== 'pending') return refuse(photo, 'ready');
     return change(photo, now, { status: 'ready', ...result });
+  },
+
+  /** Whether its renditions can be served: once ready; a failed photo never will have any. */
+  servable(photo: Photo): Result<Photo, PhotoFailedError | PhotoNotReadyError> {
+    if (photo.status === 'ready') return ok(photo);
+    if (photo.status === 'failed') return err(new PhotoFailedError(photo.id, photo.failure?.message ?? ''));
+    return err(new PhotoNotReadyError(photo.id, photo.status));
   },
 
   /** A permanent problem: the photo will never be ready, and says why. */

@@ -269,7 +269,6 @@ export function createAppHarness(options: AppHarnessOptions = {}) {
   const acceptUpload = new AcceptUpload(photos, blobs, queue, clock, limits);
   const useCases = {
     registerUpload,
-    acceptUpload,
     uploadPhoto: new UploadPhoto(registerUpload, acceptUpload, blobs, limits),
     listGallery: new ListGallery(photos, signer),
     getPhoto: new GetPhoto(photos, signer),

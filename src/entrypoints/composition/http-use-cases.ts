@@ -13,6 +13,5 @@ export function httpUseCases(container: Container): AppDeps['useCases'] {
     listGallery: container.get(T.ListGallery),
     getPhoto: container.get(T.GetPhoto),
     deletePhoto: container.get(T.DeletePhoto),
-    acceptUpload: container.get(T.AcceptUpload),
   };
 }

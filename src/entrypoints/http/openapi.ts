@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ContentType } from '../../domain/content-type.js';
 import type { Limits } from '../../domain/limits.js';
-import { OwnerId } from '../../domain/owner-id.js';
 import { PhotoId } from '../../domain/photo-id.js';
-import { type RenditionSettings, RenditionSettings as Renditions } from '../../domain/presets.js';
+import type { RenditionSettings } from '../../domain/presets.js';
 import {
   ListPhotosQuery,
   PhotoJson,
@@ -39,34 +38,8 @@ registry.add(UploadPhotoResponse, { id: 'AcceptedPhoto' });
 registry.add(PhotoPageJson, { id: 'PhotoPage' });
 registry.add(Problem, { id: 'Problem' });
 
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (schema: JsonObject) => ({ 'application/json': { schema } });
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed input; `field` names the culprit',
-  401: 'No valid identity',
-  403: 'A bad or expired signature',
-  404: 'No such photo for this owner',
-  405: 'The path exists, the method does not; see `Allow`',
-  409: 'Not in a state for this request',
-  413: 'Over a size limit',
-  415: 'Not an accepted media type',
-};
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((s) => [
-      String(s),
-      {
-        description: PROBLEM_DESCRIPTIONS[s] ?? 'A problem',
-        content: { 'application/problem+json': { schema: ref('Problem') } },
-      },
-    ]),
-  );
-const inline = (schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonObject => {
-  const { $schema: _s, $id: _i, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-  return rest as JsonObject;
-};
-
-const pattern = (re: RegExp) => re.source;
+import { filesPaths } from './openapi-files.js';
+import { inline, json, pattern, problems, ref } from './openapi-parts.js';
 
 /**
  * The request body of `POST /uploads`, as the server accepts it. zod checks
@@ -78,98 +51,6 @@ function registerUploadBody(limits: Limits): JsonObject {
   Object.assign(schema.properties.contentType ?? {}, { enum: ContentType.declarable });
   Object.assign(schema.properties.size ?? {}, { maximum: limits.maxOriginalBytes });
   return schema;
-}
-
-const SIGNED_QUERY = [
-  {
-    name: 'exp',
-    description: 'Expiry, seconds since the epoch',
-    schema: { type: 'string', pattern: '^[0-9]+$' },
-  },
-  { name: 'sig', description: 'HMAC-SHA256 signature, base64url', schema: { type: 'string' } },
-].map((p) => ({ ...p, in: 'query', required: true }));
-
-/** The signed `/files` routes that stand in for S3 or R2 on the dev server and the Worker. */
-function filesPaths(renditions: RenditionSettings): JsonObject {
-  const owner = {
-    name: 'ownerId',
-    in: 'path',
-    required: true,
-    schema: { type: 'string', pattern: pattern(OwnerId.pattern) },
-  };
-  const photo = {
-    name: 'photoId',
-    in: 'path',
-    required: true,
-    schema: { type: 'string', pattern: pattern(PhotoId.pattern) },
-  };
-  const ext = Renditions.extension(renditions.format);
-  const files = renditions.presets.map((p) => `${p.name}.${ext}`);
-  const served = {
-    description: 'The bytes',
-    content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
-  };
-  const security: unknown[] = [];
-  return {
-    '/files/originals/{ownerId}/{photoId}': {
-      get: {
-        operationId: 'getOriginalFile',
-        summary: 'Serve an original through a signed URL (from `urls.original`)',
-        security,
-        parameters: [
-          owner,
-          photo,
-          ...SIGNED_QUERY,
-          { name: 'dn', in: 'query', required: false, schema: { type: 'string' } },
-          { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
-        ],
-        responses: { 200: served, ...problems(403, 404) },
-      },
-      put: {
-        operationId: 'putOriginalFile',
-        summary: 'Upload the bytes of a registered upload (the `upload.url` of `POST /uploads`)',
-        security,
-        parameters: [
-          owner,
-          photo,
-          ...SIGNED_QUERY,
-          {
-            name: 'ct',
-            in: 'query',
-            required: true,
-            schema: { type: 'string', enum: ContentType.accepted },
-          },
-          { name: 'len', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
-        ],
-        requestBody: {
-          required: true,
-          description: 'Exactly `len` bytes, sent with Content-Type `ct`',
-          content: Object.fromEntries(
-            ContentType.accepted.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]),
-          ),
-        },
-        responses: {
-          204: { description: 'Stored; thumbnails are being made' },
-          ...problems(400, 403, 404, 409, 413, 415),
-        },
-      },
-    },
-    '/files/renditions/{ownerId}/{photoId}/{file}': {
-      get: {
-        operationId: 'getRenditionFile',
-        summary: 'Serve a rendition through a signed URL (from `urls.thumbnails`)',
-        security,
-        parameters: [
-          owner,
-          photo,
-          { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: files } },
-          ...SIGNED_QUERY,
-          { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
-        ],
-        responses: { 200: served, ...problems(403, 404) },
-      },
-    },
-  };
 }
 
 /**

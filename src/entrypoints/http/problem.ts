@@ -7,8 +7,10 @@ import {
   InvalidCursorError,
   InvalidInputError,
   InvalidSignatureError,
+  PhotoFailedError,
   PhotoNotFoundError,
   PhotoNotReadyError,
+  PresetNotFoundError,
   UnsupportedMediaTypeError,
   UploadAlreadyReceivedError,
   UploadMissingError,
@@ -64,6 +66,9 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
       return { body: problem(400, error.code, error.message, 'cursor') };
     if (error instanceof InvalidSignatureError) return { body: problem(403, error.code, error.message) };
     if (error instanceof PhotoNotFoundError) return { body: problem(404, error.code, error.message) };
+    if (error instanceof PresetNotFoundError)
+      return { body: problem(404, error.code, error.message, 'preset') };
+    if (error instanceof PhotoFailedError) return { body: problem(409, error.code, error.message) };
     if (error instanceof PhotoNotReadyError) {
       return { body: problem(409, error.code, error.message), headers: { 'Retry-After': '2' } };
     }

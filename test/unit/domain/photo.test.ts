@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ContentType } from '#domain/content-type.js';
-import { PhotoTransitionError } from '#domain/errors.js';
+import { PhotoFailedError, PhotoNotReadyError, PhotoTransitionError } from '#domain/errors.js';
 import { Photo, type PhotoStatus } from '#domain/photo.js';
 import { ownerId, photoId } from './arbitraries.js';
 
@@ -53,6 +53,20 @@ const apply = (photo: Photo, s: Step, now: Date): Photo => {
 };
 
 describe('Photo', () => {
+  test.prop([registered, fc.array(fc.tuple(step, date), { maxLength: 3 })])(
+    'serves renditions only once ready; a failed photo says it never will, any other is not ready yet',
+    (start, steps) => {
+      let photo = start;
+      for (const [s, now] of steps) if (allowedFrom[s].includes(photo.status)) photo = apply(photo, s, now);
+      const servable = Photo.servable(photo);
+      if (photo.status === 'ready') expect(servable).toEqual({ ok: true, value: photo });
+      else if (photo.status === 'failed') {
+        expect(servable.ok || servable.error).toBeInstanceOf(PhotoFailedError);
+        expect(servable.ok || servable.error.message).toContain('cannot decode');
+      } else expect(servable.ok || servable.error).toBeInstanceOf(PhotoNotReadyError);
+    },
+  );
+
   test.prop([registered])('starts pending at version 1 with no renditions', (photo) => {
     expect(photo.status).toBe('pending');
     expect(photo.version).toBe(1);
