@@ -1,3 +1,4 @@
+import { Base64Url } from './base64url.js';
 import { InvalidCursorError } from './errors.js';
 import type { OwnerId } from './owner-id.js';
 import { PhotoId } from './photo-id.js';
@@ -5,22 +6,6 @@ import { err, ok, type Result } from './result.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-const toBase64Url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-const fromBase64Url = (text: string): Uint8Array | undefined => {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-};
 
 /** FNV-1a, 32 bit: catches a cursor that was cut, mistyped or edited by hand. */
 const checksum = (text: string): string => {
@@ -48,14 +33,14 @@ const checksum = (text: string): string => {
 export const GalleryCursor = {
   encode(ownerId: OwnerId, after: PhotoId): string {
     const payload = JSON.stringify({ v: 1, o: ownerId, a: after });
-    return `${toBase64Url(encoder.encode(payload))}.${checksum(payload)}`;
+    return `${Base64Url.encode(encoder.encode(payload))}.${checksum(payload)}`;
   },
 
   decode(cursor: string, ownerId: OwnerId): Result<PhotoId, InvalidCursorError> {
     const invalid = (why: string) => err(new InvalidCursorError(`cursor is invalid: ${why}`));
     if (cursor.length > 512) return invalid('too long');
     const [body, sum, ...rest] = cursor.split('.');
-    const bytes = body === undefined ? undefined : fromBase64Url(body);
+    const bytes = body === undefined ? undefined : Base64Url.decode(body);
     if (!bytes || sum === undefined || rest.length > 0) return invalid('malformed');
     let payload: string;
     try {

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/processing.js';
 import { API_ROUTES } from '../../deploy/lib/routes.js';
 import { PENDING_UPLOAD_TAG } from '../../deploy/lib/storage.js';
-import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/s3-url-signer.js';
+import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/s3-upload-tagging.js';
 import { defaultLimits } from '../../src/domain/limits.js';
 import { defaultRenditionSettings } from '../../src/domain/presets.js';
 import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
@@ -86,7 +86,7 @@ describe('storage', () => {
   });
 
   it('expires by the very tag that presigned uploads put on originals', () => {
-    // The bucket's rule and S3UrlSigner name the tag each on its own side (deploy/ imports no src/).
+    // The bucket's rule and S3UploadTagging name the tag each on its own side (deploy/ imports no src/).
     expect(PENDING_UPLOAD_TAG).toEqual(SIGNED_UPLOAD_TAG);
     expect(PENDING_UPLOAD_TAG).toEqual({ key: 'pixport-upload', value: 'pending' });
   });

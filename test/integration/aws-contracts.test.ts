@@ -16,11 +16,18 @@ import {
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbPhotoRepository } from '../../src/adapters/aws/dynamodb-photo-repository.js';
 import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.js';
-import { PENDING_UPLOAD_TAG, S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
+import { PENDING_UPLOAD_TAG, S3UploadTagging } from '../../src/adapters/aws/s3-upload-tagging.js';
+import { S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../src/adapters/aws/sqs-thumbnail-queue.js';
+import { HmacUrlSigner } from '../../src/adapters/crypto/hmac-url-signer.js';
+import { InMemoryBlobStore } from '../../src/adapters/memory/in-memory-blob-store.js';
+import { InMemoryPhotoRepository } from '../../src/adapters/memory/in-memory-photo-repository.js';
+import { InMemoryThumbnailQueue } from '../../src/adapters/memory/in-memory-thumbnail-queue.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import type { ThumbnailJob } from '../../src/application/ports/thumbnail-queue.js';
-import { keepOriginal } from '../../src/entrypoints/lambda/pending-upload.js';
+import { AcceptUpload } from '../../src/application/use-cases/accept-upload.js';
+import { defaultLimits } from '../../src/domain/limits.js';
+import { filesRoutes } from '../../src/entrypoints/http/files-routes.js';
 import { blobStoreContract } from '../contract/blob-store.contract.js';
 import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
@@ -201,6 +208,42 @@ describe('S3UrlSigner against S3 rules', () => {
     );
   });
 
+  it('answers with the Content-Disposition of the /files routes, whatever the name holds', async () => {
+    // A quote and an apostrophe, a backslash, non-ASCII and a semicolon: each needs
+    // escaping in the ASCII fallback or in filename* (RFC 6266, RFC 5987).
+    const name = `l'été "2026"; a\\b (1).jpg`;
+    const k = key();
+    const clock = new SystemClock();
+    await new S3BlobStore(s3, { bucket: aws.bucket }).put(k, new Uint8Array([1, 2]), {
+      contentType: 'image/jpeg',
+    });
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, clock);
+    const fromS3 = await fetch(await signer.signGet(k, { downloadName: name }));
+    expect(fromS3.status).toBe(200);
+
+    const blobs = new InMemoryBlobStore();
+    await blobs.put(k, new Uint8Array([1, 2]), { contentType: 'image/jpeg' });
+    const hmac = new HmacUrlSigner(
+      { secret: 'content-disposition-test-secret-of-32-bytes', baseUrl: '/files' },
+      clock,
+    );
+    const acceptUpload = new AcceptUpload(
+      new InMemoryPhotoRepository(),
+      blobs,
+      new InMemoryThumbnailQueue(),
+      clock,
+      defaultLimits,
+    );
+    const files = filesRoutes({ signer: hmac, blobs, acceptUpload });
+    const fromFiles = await files.request(await hmac.signGet(k, { downloadName: name }));
+    expect(fromFiles.status).toBe(200);
+
+    expect(fromFiles.headers.get('content-disposition')).toBe(fromS3.headers.get('content-disposition'));
+    expect(fromS3.headers.get('content-disposition')).toBe(
+      `inline; filename="l'_t_ _2026_; a_b (1).jpg"; filename*=UTF-8''l%27%C3%A9t%C3%A9%20%222026%22%3B%20a%5Cb%20%281%29.jpg`,
+    );
+  });
+
   it('tags an upload as pending with a signed x-amz-tagging header the client must send', async () => {
     const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
     const k = key();
@@ -228,6 +271,7 @@ describe('S3UrlSigner against S3 rules', () => {
 
 describe('object tagging (S3, or the gate in front of fauxqs)', () => {
   const key = () => `originals/${uniqueOwner('tags')}/${photoIdAt()}`;
+  const tagging = new S3UploadTagging(s3, { bucket: aws.bucket });
   const put = (k: string, tagging?: string) =>
     s3.send(
       new PutObjectCommand({
@@ -243,7 +287,7 @@ describe('object tagging (S3, or the gate in front of fauxqs)', () => {
     const k = key();
     await put(k, 'pixport-upload=pending');
     expect(await tagsOf(k)).toEqual([{ Key: 'pixport-upload', Value: 'pending' }]);
-    await keepOriginal(s3, aws.bucket, k);
+    await tagging.keepOriginal(k);
     expect(await tagsOf(k)).toEqual([]);
     expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3]));
   });
@@ -253,10 +297,10 @@ describe('object tagging (S3, or the gate in front of fauxqs)', () => {
     await new S3BlobStore(s3, { bucket: aws.bucket }).put(k, new Uint8Array([1, 2, 3]), {
       contentType: 'image/png',
     });
-    await keepOriginal(s3, aws.bucket, k);
+    await tagging.keepOriginal(k);
     expect(await tagsOf(k)).toEqual([]);
     expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3]));
-    await expect(keepOriginal(s3, aws.bucket, key())).resolves.toBeUndefined();
+    await expect(tagging.keepOriginal(key())).resolves.toBeUndefined();
   });
 
   it('replaces tags with PutObjectTagging, and forgets them when the object is overwritten or deleted', async () => {

@@ -6,6 +6,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { BlobHead, BlobObject, BlobStore } from '../../application/ports/blob-store.js';
+import { isS3NotFound } from './s3-not-found.js';
 
 /** Where an S3BlobStore keeps its objects. */
 export interface S3BlobStoreConfig {
@@ -14,13 +15,6 @@ export interface S3BlobStoreConfig {
 
 /** DeleteObjects takes at most this many keys per request. */
 const DELETE_BATCH = 1000;
-
-/** S3 answers a missing key with NoSuchKey (GET) or a bare 404 NotFound (HEAD). */
-const isS3NotFound = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
-};
 
 /**
  * BlobStore on one S3 bucket: originals and renditions by key.

@@ -2,6 +2,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../../application/ports/clock.js';
 import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+import { contentDisposition } from '../wire/content-disposition.js';
+import { PENDING_UPLOAD_TAGGING } from './s3-upload-tagging.js';
 
 /** Bucket and expiries of an S3UrlSigner. */
 export interface S3UrlSignerConfig {
@@ -13,26 +15,6 @@ export interface S3UrlSignerConfig {
 }
 
 /**
- * Tag every presigned upload puts on its original. The photos bucket's lifecycle
- * rule (deploy/lib/storage.ts) expires originals that still carry it after some
- * days; the thumbnail worker removes it once the upload is accepted.
- */
-export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as const;
-
-/** The tag as the `x-amz-tagging` header carries it (URL query encoding). */
-const PENDING_UPLOAD_TAGGING = new URLSearchParams([
-  [PENDING_UPLOAD_TAG.key, PENDING_UPLOAD_TAG.value],
-]).toString();
-
-/** RFC 5987 value: encodeURIComponent leaves these as they are, but they are no attr-char. */
-const rfc5987 = (value: string): string =>
-  encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** `inline`, so a browser shows it, with the name a save uses (ASCII fallback plus the UTF-8 name). */
-const contentDisposition = (name: string): string =>
-  `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(name)}`;
-
-/**
  * UrlSigner on S3 presigned URLs (SigV4, query-string auth): the bytes go
  * between the browser and S3, never through the API.
  *
@@ -40,10 +22,10 @@ const contentDisposition = (name: string): string =>
  * so S3 refuses a body of any other size or type (403 SignatureDoesNotMatch).
  * It also signs `x-amz-tagging: pixport-upload=pending` as a header (not
  * hoisted into the query), so the client must send it and the original lands
- * tagged as a pending upload ({@link PENDING_UPLOAD_TAG}); `headers` of the
- * target carries it.
+ * tagged as a pending upload ({@link PENDING_UPLOAD_TAGGING}; S3UploadTagging
+ * takes it off once the upload is accepted); `headers` of the target carries it.
  * GETs may ask S3 to answer with a Content-Disposition (originals keep their
- * display name) and a Content-Type.
+ * display name; the `/files` routes answer with the same one) and a Content-Type.
  *
  * The client must be built with `requestChecksumCalculation: 'WHEN_REQUIRED'`:
  * otherwise the SDK signs a CRC32 of the empty body into every presigned PUT

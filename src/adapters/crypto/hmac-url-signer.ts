@@ -1,5 +1,6 @@
 import type { Clock } from '../../application/ports/clock.js';
 import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+import { Base64Url } from '../../domain/base64url.js';
 import { InvalidSignatureError } from '../../domain/errors.js';
 import { err, ok, type Result } from '../../domain/result.js';
 
@@ -28,21 +29,6 @@ const encoder = new TextEncoder();
 
 // Bounds the memory of the signed-URL cache; it is simply emptied when full.
 const MAX_CACHED_URLS = 10_000;
-
-const toBase64Url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> | undefined => {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-};
 
 /** `originals/a b/x` -> `originals/a%20b/x`: each segment encoded, slashes kept. */
 export const encodeKeyPath = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
@@ -140,8 +126,9 @@ export class HmacUrlSigner implements UrlSigner {
     params: URLSearchParams,
   ): Promise<Result<SignedGrant, InvalidSignatureError>> {
     const exp = Number(params.get('exp'));
-    const sig = fromBase64Url(params.get('sig') ?? '');
-    if (!Number.isSafeInteger(exp) || !sig) return err(new InvalidSignatureError('the URL is not signed'));
+    const sig = Base64Url.decode(params.get('sig') ?? '');
+    if (!Number.isSafeInteger(exp) || !sig || sig.byteLength === 0)
+      return err(new InvalidSignatureError('the URL is not signed'));
     if (exp * 1000 <= this.clock.now().getTime())
       return err(new InvalidSignatureError('the signed URL has expired'));
     const ct = params.get('ct') ?? '';
@@ -176,7 +163,7 @@ export class HmacUrlSigner implements UrlSigner {
   }
 
   private async sign(fields: readonly (string | number)[]): Promise<string> {
-    return toBase64Url(
+    return Base64Url.encode(
       new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, this.payload(fields))),
     );
   }

@@ -1,5 +1,5 @@
 import type { D1Database, ImagesBinding, Queue, R2Bucket } from '@cloudflare/workers-types/index.js';
-import type { ThumbnailJobMessage } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
+import type { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 
 /**
  * The Worker's bindings (deploy/cloudflare/wrangler.jsonc) and its vars and

@@ -10,6 +10,7 @@
 import type { MessageBatch } from '@cloudflare/workers-types/index.js';
 import { Hono } from 'hono';
 import { Container } from 'inversify';
+import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
 import { coreModule } from '../composition/core-module.js';
 import { httpUseCases } from '../composition/http-use-cases.js';
@@ -20,7 +21,6 @@ import { problemResponse } from '../http/problem.js';
 import { unmatched } from '../http/unmatched.js';
 import { type CloudflareConfig, parseCloudflareConfig } from './cloudflare-config.js';
 import { CLOUDFLARE_TOKENS, cloudflareAdapters } from './cloudflare-module.js';
-import { parseJobMessage } from './job-message.js';
 import type { WorkerEnv } from './worker-env.js';
 
 interface Runtime {
@@ -81,9 +81,14 @@ function runtime(env: WorkerEnv): Runtime {
 async function handleBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
   const { generateThumbnail } = runtime(env);
   for (const message of batch.messages) {
-    const job = parseJobMessage(message.body);
+    const job = ThumbnailJobMessage.parse(message.body);
     if (!job.ok) {
-      log({ level: 'error', msg: 'malformed message dropped', messageId: message.id, error: job.error });
+      log({
+        level: 'error',
+        msg: 'malformed message dropped',
+        messageId: message.id,
+        error: job.error.message,
+      });
       message.ack();
       continue;
     }

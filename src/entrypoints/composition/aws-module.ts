@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { DynamoDbPhotoRepository } from '../../adapters/aws/dynamodb-photo-repository.js';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store.js';
+import { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
 import { S3UrlSigner } from '../../adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../adapters/aws/sqs-thumbnail-queue.js';
 import type { AwsConfig } from './aws-config.js';
@@ -14,6 +15,7 @@ export const AWS_TOKENS = {
   S3Client: Symbol.for('pixport.S3Client') as ServiceIdentifier<S3Client>,
   SQSClient: Symbol.for('pixport.SQSClient') as ServiceIdentifier<SQSClient>,
   DynamoDBClient: Symbol.for('pixport.DynamoDBClient') as ServiceIdentifier<DynamoDBClient>,
+  S3UploadTagging: Symbol.for('pixport.S3UploadTagging') as ServiceIdentifier<S3UploadTagging>,
 } as const;
 
 /**
@@ -67,6 +69,9 @@ export function awsAdapters(config: AwsConfig): ContainerModule {
           ),
         [AWS_TOKENS.S3Client, T.Clock],
       )
+      .inSingletonScope();
+    bind(AWS_TOKENS.S3UploadTagging)
+      .toResolvedValue((s3) => new S3UploadTagging(s3, { bucket: config.bucket }), [AWS_TOKENS.S3Client])
       .inSingletonScope();
     bind(T.ThumbnailQueue)
       .toResolvedValue(

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
+import { contentDisposition } from '../../adapters/wire/content-disposition.js';
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
 import { InvalidSignatureError, UploadAlreadyReceivedError } from '../../domain/errors.js';
@@ -26,9 +27,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const contentDisposition = (name: string): string =>
-  `inline; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /**
  * The `/files/*` routes that back the HMAC UrlSigner: the signature is the

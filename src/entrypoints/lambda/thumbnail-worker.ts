@@ -17,7 +17,6 @@ import { parseAwsConfig } from '../composition/aws-config.js';
 import { AWS_TOKENS, awsAdapters } from '../composition/aws-module.js';
 import { coreModule } from '../composition/core-module.js';
 import { TOKENS as T } from '../composition/tokens.js';
-import { keepOriginal } from './pending-upload.js';
 import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
 
 const config = parseAwsConfig(process.env);
@@ -31,7 +30,7 @@ container.bind(T.ImageProcessor).toConstantValue(new WasmVipsImageProcessor());
 const acceptUpload = container.get(T.AcceptUpload);
 const generateThumbnail = container.get(T.GenerateThumbnail);
 const blobs = container.get(T.BlobStore);
-const s3 = container.get(AWS_TOKENS.S3Client);
+const uploadTagging = container.get(AWS_TOKENS.S3UploadTagging);
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -99,7 +98,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
         // Accepted (processing, ready or failed): the original is kept, so it loses the
         // pending-upload tag the lifecycle rule expires by. Before rendering, so a render
         // that throws and is retried cannot leave an accepted original tagged.
-        await keepOriginal(s3, config.bucket, message.key);
+        await uploadTagging.keepOriginal(message.key);
         await render(message.job);
         return;
       }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
-import { OwnerId } from '../../domain/owner-id.js';
-import { PhotoId } from '../../domain/photo-id.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 
 /** What one SQS message asks of the thumbnail worker. */
@@ -29,7 +28,6 @@ const S3Record = z.object({
 });
 const S3Notification = z.object({ Records: z.array(S3Record).length(1) });
 const S3TestEvent = z.object({ Service: z.literal('Amazon S3'), Event: z.literal('s3:TestEvent') });
-const JobMessage = z.object({ type: z.literal('thumbnail-job'), ownerId: z.string(), photoId: z.string() });
 
 /**
  * S3 writes object keys into notifications form-encoded: a space is `+` and
@@ -56,13 +54,9 @@ export function parseWorkerMessage(body: string, bucket: string): WorkerMessage 
   }
   if (S3TestEvent.safeParse(json).success) return { kind: 'ignored', reason: 's3:TestEvent' };
 
-  const job = JobMessage.safeParse(json);
-  if (job.success) {
-    const ownerId = OwnerId.parse(job.data.ownerId);
-    const photoId = PhotoId.parse(job.data.photoId);
-    if (!ownerId.ok || !photoId.ok) throw new MalformedMessageError('the thumbnail job names no valid photo');
-    return { kind: 'thumbnail-job', job: { ownerId: ownerId.value, photoId: photoId.value } };
-  }
+  const job = ThumbnailJobMessage.parse(json);
+  if (job.ok) return { kind: 'thumbnail-job', job: job.value };
+  if (job.error.kind === 'no-valid-photo') throw new MalformedMessageError(job.error.message);
 
   const notification = S3Notification.safeParse(json);
   if (!notification.success) {
