@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { WasmVipsImageProcessor } from '../../src/adapters/image/wasm-vips-image-processor.js';
 import { defaultLimits } from '../../src/domain/limits.js';
 import { defaultRenditionSettings } from '../../src/domain/presets.js';
-import { devIdentity } from '../../src/entrypoints/http/identity.js';
 import {
   type DevServer,
   type DevServerOptions,
@@ -17,13 +15,11 @@ export function startLocalDevServer(overrides: Partial<DevServerOptions> = {}): 
   return startDevServer({
     port: 0,
     host: '127.0.0.1',
-    identity: devIdentity(),
+    auth: { mode: 'dev' },
     limits: defaultLimits,
     renditions: defaultRenditionSettings,
     urlSecret: randomBytes(32).toString('hex'),
-    processor: new WasmVipsImageProcessor(),
     allowedOrigins: ['*'],
-    pageConfig: { apiBase: '', auth: { mode: 'dev' } },
     log: () => {},
     ...overrides,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCloudflareConfig } from '../../src/entrypoints/cloudflare/cloudflare-config.js';
+import { parseCloudflareConfig } from '../../src/entrypoints/composition/cloudflare-config.js';
 
 const secret = 'x'.repeat(32);
 

@@ -12,15 +12,17 @@ import { Hono } from 'hono';
 import { Container } from 'inversify';
 import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
+import { type CloudflareConfig, parseCloudflareConfig } from '../composition/cloudflare-config.js';
+import { cloudflareAdapters } from '../composition/cloudflare-module.js';
+import { identityFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
-import { httpUseCases } from '../composition/http-use-cases.js';
+import { filesDeps, httpUseCases } from '../composition/http-deps.js';
+import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
-import { createApp, type LogEntry } from '../http/create-app.js';
-import { devIdentity, jwtIdentity } from '../http/identity.js';
+import { createApp } from '../http/create-app.js';
 import { problemResponse } from '../http/problem.js';
+import { jsonLog as log } from '../http/request-log.js';
 import { unmatched } from '../http/unmatched.js';
-import { type CloudflareConfig, parseCloudflareConfig } from './cloudflare-config.js';
-import { CLOUDFLARE_TOKENS, cloudflareAdapters } from './cloudflare-module.js';
 import type { WorkerEnv } from './worker-env.js';
 
 interface Runtime {
@@ -28,8 +30,6 @@ interface Runtime {
   readonly app: Hono;
   readonly generateThumbnail: GenerateThumbnail;
 }
-
-const log = (entry: LogEntry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
 
 const runtimes = new WeakMap<WorkerEnv, Runtime>();
 
@@ -41,22 +41,11 @@ function runtime(env: WorkerEnv): Runtime {
   container.load(coreModule(config), cloudflareAdapters(env, config));
   const api = createApp({
     useCases: httpUseCases(container),
-    identity:
-      config.auth.mode === 'dev'
-        ? devIdentity()
-        : jwtIdentity({
-            issuer: config.auth.issuer,
-            audience: config.auth.audience,
-            jwksUrl: config.auth.jwksUrl,
-          }),
+    identity: identityFor(config.auth),
     limits: config.limits,
     renditions: config.renditions,
     allowedOrigins: config.allowedOrigins,
-    files: {
-      signer: container.get(CLOUDFLARE_TOKENS.HmacUrlSigner),
-      blobs: container.get(T.BlobStore),
-      acceptUpload: container.get(T.AcceptUpload),
-    },
+    files: filesDeps(container),
     log,
   });
   const app = new Hono();
@@ -99,10 +88,7 @@ async function handleBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promis
         level: 'info',
         msg: 'thumbnail job',
         messageId: message.id,
-        ...job.value,
-        outcome: outcome.kind,
-        ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),
-        durationMs: Date.now() - started,
+        ...thumbnailJobEntry(job.value, outcome, Date.now() - started),
       });
       message.ack();
     } catch (error) {

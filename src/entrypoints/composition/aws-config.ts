@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
+import { originList, parseEnv, positiveInt } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
 
 /** Everything the AWS composition needs, parsed once at cold start. */
@@ -18,8 +19,6 @@ export interface AwsConfig extends CoreConfig {
   readonly renditions: RenditionSettings;
 }
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
 const Env = z.object({
   PHOTOS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   PHOTOS_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
@@ -27,7 +26,7 @@ const Env = z.object({
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be a region such as eu-west-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   /** Comma-separated origins allowed by CORS, or `*`; none by default (the page is served from the API's origin). */
-  ALLOWED_ORIGINS: z.string().default(''),
+  ALLOWED_ORIGINS: originList(''),
   MAX_ORIGINAL_BYTES: positiveInt(defaultLimits.maxOriginalBytes),
   MAX_PIXELS: positiveInt(defaultLimits.maxPixels),
   // API Gateway and Lambda cap a request at 6 MB (and base64 costs a third of it).
@@ -51,15 +50,7 @@ const Env = z.object({
  * const config = parseAwsConfig(process.env);
  */
 export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>): AwsConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      return env[name] === undefined ? `${name} is required` : `${name} ${issue.message}`;
-    });
-    throw new Error(`invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(Env, env);
   const limits: Limits = {
     maxOriginalBytes: e.MAX_ORIGINAL_BYTES,
     maxPixels: e.MAX_PIXELS,
@@ -71,9 +62,7 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
     table: e.PHOTOS_TABLE,
     queueUrl: e.THUMBNAIL_QUEUE_URL,
     forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
-    allowedOrigins: e.ALLOWED_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: e.ALLOWED_ORIGINS,
     uploadExpiresInSeconds: e.UPLOAD_URL_EXPIRES_SECONDS,
     downloadExpiresInSeconds: e.DOWNLOAD_URL_EXPIRES_SECONDS,
     limits,

@@ -1,4 +1,4 @@
-import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { ContainerModule } from 'inversify';
 import { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import { InMemoryPhotoRepository } from '../../adapters/memory/in-memory-photo-repository.js';
@@ -16,31 +16,22 @@ export interface MemoryConfig {
   readonly queue?: InMemoryThumbnailQueueOptions;
 }
 
-/** Concrete classes the memory composition also hands to the app (files routes) and the worker (drain). */
-export const MEMORY_TOKENS = {
-  HmacUrlSigner: Symbol.for('pixport.HmacUrlSigner') as ServiceIdentifier<HmacUrlSigner>,
-  InMemoryThumbnailQueue: Symbol.for(
-    'pixport.InMemoryThumbnailQueue',
-  ) as ServiceIdentifier<InMemoryThumbnailQueue>,
-  InMemoryBlobStore: Symbol.for('pixport.InMemoryBlobStore') as ServiceIdentifier<InMemoryBlobStore>,
-} as const;
-
 /** In-memory storage, table and queue, and HMAC-signed `/files` URLs: the dev server and tests. */
 export function memoryAdapters(config: MemoryConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const blobs = new InMemoryBlobStore();
     const queue = new InMemoryThumbnailQueue(config.queue);
-    bind(MEMORY_TOKENS.InMemoryBlobStore).toConstantValue(blobs);
+    bind(T.InMemoryBlobStore).toConstantValue(blobs);
     bind(T.BlobStore).toConstantValue(blobs);
     bind(T.PhotoRepository).toConstantValue(new InMemoryPhotoRepository());
-    bind(MEMORY_TOKENS.InMemoryThumbnailQueue).toConstantValue(queue);
+    bind(T.InMemoryThumbnailQueue).toConstantValue(queue);
     bind(T.ThumbnailQueue).toConstantValue(queue);
-    bind(MEMORY_TOKENS.HmacUrlSigner)
+    bind(T.HmacUrlSigner)
       .toResolvedValue(
         (clock) => new HmacUrlSigner({ secret: config.urlSecret, baseUrl: config.filesBaseUrl }, clock),
         [T.Clock],
       )
       .inSingletonScope();
-    bind(T.UrlSigner).toService(MEMORY_TOKENS.HmacUrlSigner);
+    bind(T.UrlSigner).toService(T.HmacUrlSigner);
   });
 }

@@ -1,4 +1,12 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ServiceIdentifier } from 'inversify';
+import type { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
+import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
+import type { WasmVipsImageProcessor } from '../../adapters/image/wasm-vips-image-processor.js';
+import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
+import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { Clock } from '../../application/ports/clock.js';
 import type { IdGenerator } from '../../application/ports/id-generator.js';
@@ -18,7 +26,13 @@ import type { RenditionSettings } from '../../domain/presets.js';
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`pixport.${name}`);
 
-/** Every DI token, typed: `container.get(TOKENS.ListGallery)` is a ListGallery. */
+/**
+ * Every DI token, typed: `container.get(TOKENS.ListGallery)` is a ListGallery.
+ * Ports and use cases first; then the concrete adapters that a runtime hands
+ * on besides their port (the HMAC signer to the `/files` routes, the memory
+ * queue to the dev server's drain, the SDK clients to tests). Imports here are
+ * type-only, so the Worker bundle that loads this file pulls in no AWS SDK.
+ */
 export const TOKENS = {
   Limits: token<Limits>('Limits'),
   RenditionSettings: token<RenditionSettings>('RenditionSettings'),
@@ -38,4 +52,13 @@ export const TOKENS = {
   ListGallery: token<ListGallery>('ListGallery'),
   GetPhoto: token<GetPhoto>('GetPhoto'),
   DeletePhoto: token<DeletePhoto>('DeletePhoto'),
+
+  HmacUrlSigner: token<HmacUrlSigner>('HmacUrlSigner'),
+  WasmVipsImageProcessor: token<WasmVipsImageProcessor>('WasmVipsImageProcessor'),
+  InMemoryBlobStore: token<InMemoryBlobStore>('InMemoryBlobStore'),
+  InMemoryThumbnailQueue: token<InMemoryThumbnailQueue>('InMemoryThumbnailQueue'),
+  S3Client: token<S3Client>('S3Client'),
+  SQSClient: token<SQSClient>('SQSClient'),
+  DynamoDBClient: token<DynamoDBClient>('DynamoDBClient'),
+  S3UploadTagging: token<S3UploadTagging>('S3UploadTagging'),
 } as const;

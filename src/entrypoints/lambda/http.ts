@@ -10,7 +10,7 @@ import { Container } from 'inversify';
 import { parseAwsConfig } from '../composition/aws-config.js';
 import { awsAdapters } from '../composition/aws-module.js';
 import { coreModule } from '../composition/core-module.js';
-import { httpUseCases } from '../composition/http-use-cases.js';
+import { httpUseCases } from '../composition/http-deps.js';
 import { createApp } from '../http/create-app.js';
 import { apiGatewayIdentity } from '../http/identity.js';
 

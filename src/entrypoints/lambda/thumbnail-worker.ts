@@ -9,13 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Container } from 'inversify';
-import { WasmVipsImageProcessor } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
 import type { ThumbnailOutcome } from '../../application/use-cases/generate-thumbnail.js';
 import { PhotoNotFoundError } from '../../domain/errors.js';
 import { parseAwsConfig } from '../composition/aws-config.js';
-import { AWS_TOKENS, awsAdapters } from '../composition/aws-module.js';
+import { awsAdapters } from '../composition/aws-module.js';
 import { coreModule } from '../composition/core-module.js';
+import { wasmVipsImages } from '../composition/image-module.js';
+import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
 import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
 
@@ -25,12 +26,15 @@ const metrics = new Metrics({ namespace: 'Pixport', serviceName: 'pixport-thumbn
 
 const container = new Container();
 // S3 notifications drive the thumbnails on AWS: a direct upload queues no job of its own.
-container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdapters(config));
-container.bind(T.ImageProcessor).toConstantValue(new WasmVipsImageProcessor());
+container.load(
+  coreModule({ ...config, storageAnnouncesUploads: true }),
+  awsAdapters(config),
+  wasmVipsImages(),
+);
 const acceptUpload = container.get(T.AcceptUpload);
 const generateThumbnail = container.get(T.GenerateThumbnail);
 const blobs = container.get(T.BlobStore);
-const uploadTagging = container.get(AWS_TOKENS.S3UploadTagging);
+const uploadTagging = container.get(T.S3UploadTagging);
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -42,13 +46,7 @@ async function render(job: ThumbnailJob): Promise<ThumbnailOutcome> {
   if (outcome.kind === 'ready') metrics.addMetric('ThumbnailsMade', MetricUnit.Count, 1);
   if (outcome.kind === 'failed') metrics.addMetric('ThumbnailsFailed', MetricUnit.Count, 1);
   if (outcome.kind !== 'skipped') metrics.addMetric('ThumbnailDuration', MetricUnit.Milliseconds, durationMs);
-  logger.info('thumbnail job', {
-    ...job,
-    outcome: outcome.kind,
-    ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),
-    ...(outcome.kind === 'failed' ? { failure: outcome.photo.failure } : {}),
-    durationMs: Math.round(durationMs),
-  });
+  logger.info('thumbnail job', thumbnailJobEntry(job, outcome, durationMs));
   return outcome;
 }
 

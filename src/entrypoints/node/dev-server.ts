@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -7,29 +6,28 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { Container } from 'inversify';
+import type { WasmVipsImageProcessorOptions } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
-import type { ImageProcessor } from '../../application/ports/image-processor.js';
-import { type CoreConfig, coreModule } from '../composition/core-module.js';
-import { httpUseCases } from '../composition/http-use-cases.js';
-import { MEMORY_TOKENS, memoryAdapters } from '../composition/memory-module.js';
+import { identityFor } from '../composition/config-env.js';
+import { coreModule } from '../composition/core-module.js';
+import type { DevConfig } from '../composition/dev-config.js';
+import { filesDeps, httpUseCases } from '../composition/http-deps.js';
+import { wasmVipsImages } from '../composition/image-module.js';
+import { memoryAdapters } from '../composition/memory-module.js';
+import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
-import { createApp, type LogEntry } from '../http/create-app.js';
-import type { IdentityResolver } from '../http/identity.js';
+import { createApp } from '../http/create-app.js';
 import { problemResponse } from '../http/problem.js';
+import { jsonLog, type Log } from '../http/request-log.js';
 import { unmatched } from '../http/unmatched.js';
 
-export interface DevServerOptions extends CoreConfig {
-  readonly port: number;
-  readonly host: string;
+export interface DevServerOptions extends DevConfig {
   readonly urlSecret: string;
-  readonly identity: IdentityResolver;
-  /** The processor of the in-process worker; closed when the server stops. */
-  readonly processor: ImageProcessor & { close(): Promise<void> };
-  readonly allowedOrigins: readonly string[];
-  /** What the gallery page is told at `/config.json`. */
-  readonly pageConfig: Record<string, unknown>;
-  readonly log?: (entry: LogEntry) => void;
+  /** Settings of the in-process worker's wasm-vips processor. */
+  readonly images?: WasmVipsImageProcessorOptions;
+  /** Where structured logs go (default: one JSON line on stdout). */
+  readonly log?: Log;
 }
 
 export interface DevServer {
@@ -55,9 +53,7 @@ const VENDOR_MODULES: Record<string, string> = { 'thumbhash.js': 'thumbhash/thum
  * gallery page. What frontend developers run with `npm run dev`.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const log =
-    options.log ??
-    ((entry: LogEntry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry })));
+  const log = options.log ?? jsonLog;
   const container = new Container();
   container.load(
     coreModule(options),
@@ -76,11 +72,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           }),
       },
     }),
+    wasmVipsImages(options.images),
   );
-  container.bind(T.ImageProcessor).toConstantValue(options.processor);
 
-  const queue = container.get(MEMORY_TOKENS.InMemoryThumbnailQueue);
-  const blobs = container.get(MEMORY_TOKENS.InMemoryBlobStore);
+  const queue = container.get(T.InMemoryThumbnailQueue);
+  const blobs = container.get(T.InMemoryBlobStore);
   const generate = container.get(T.GenerateThumbnail);
   const stopDrain = queue.consume(async (job) => {
     const started = performance.now();
@@ -88,25 +84,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     log({
       level: 'info',
       msg: 'thumbnail job',
-      ...job,
-      outcome: outcome.kind,
-      durationMs: Math.round(performance.now() - started),
+      ...thumbnailJobEntry(job, outcome, performance.now() - started),
     });
   });
 
   const api = createApp({
     useCases: httpUseCases(container),
-    identity: options.identity,
+    identity: identityFor(options.auth),
     limits: options.limits,
     renditions: options.renditions,
     allowedOrigins: options.allowedOrigins,
-    files: {
-      signer: container.get(MEMORY_TOKENS.HmacUrlSigner),
-      blobs,
-      acceptUpload: container.get(T.AcceptUpload),
-    },
+    files: filesDeps(container),
     log,
   });
+  // What the gallery page asks for beside itself.
+  const pageConfig = { apiBase: '', auth: { mode: options.auth.mode } };
 
   const require = createRequire(import.meta.url);
   const vendor = new Map(
@@ -118,7 +110,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   );
 
   const app = new Hono();
-  app.get('/config.json', (c) => c.json(options.pageConfig));
+  app.get('/config.json', (c) => c.json(pageConfig));
   app.get('/vendor/:name', (c) => {
     const source = vendor.get(c.req.param('name'));
     if (source === undefined) return c.notFound();
@@ -146,7 +138,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopDrain();
       await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 10_000))]);
-      await options.processor.close();
+      await container.get(T.WasmVipsImageProcessor).close();
     },
   };
 }

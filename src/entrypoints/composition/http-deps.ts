@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { AppDeps } from '../http/create-app.js';
+import type { FilesRoutesDeps } from '../http/files-routes.js';
 import { TOKENS as T } from './tokens.js';
 
 /**
@@ -13,5 +14,18 @@ export function httpUseCases(container: Container): AppDeps['useCases'] {
     listGallery: container.get(T.ListGallery),
     getPhoto: container.get(T.GetPhoto),
     deletePhoto: container.get(T.DeletePhoto),
+  };
+}
+
+/**
+ * What the signed `/files` routes need, from a container whose adapters sign
+ * with HMAC (memory, Cloudflare): the signer to verify with, the store to
+ * serve from and the use case a finished upload goes to.
+ */
+export function filesDeps(container: Container): FilesRoutesDeps {
+  return {
+    signer: container.get(T.HmacUrlSigner),
+    blobs: container.get(T.BlobStore),
+    acceptUpload: container.get(T.AcceptUpload),
   };
 }

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
-import type { CoreConfig } from '../composition/core-module.js';
+import {
+  type AuthConfig,
+  authConfig,
+  authVars,
+  originList,
+  parseEnv,
+  positiveInt,
+  requireJwtVars,
+} from './config-env.js';
+import type { CoreConfig } from './core-module.js';
 
 /** Everything the Worker needs besides its bindings, parsed once per isolate. */
 export interface CloudflareConfig extends CoreConfig {
-  readonly auth:
-    | { readonly mode: 'jwt'; readonly issuer: string; readonly audience: string; readonly jwksUrl: string }
-    | { readonly mode: 'dev' };
+  readonly auth: AuthConfig;
   readonly urlSecret: string;
   readonly filesBaseUrl: string;
   readonly allowedOrigins: readonly string[];
@@ -17,31 +24,20 @@ export interface CloudflareConfig extends CoreConfig {
   readonly renditions: RenditionSettings;
 }
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
 const Vars = z
   .object({
-    AUTH_MODE: z.enum(['jwt', 'dev']).default('jwt'),
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ...authVars('jwt'),
     /** A secret (`wrangler secret put URL_SIGNING_SECRET`), 32 bytes or more. */
     URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
     FILES_BASE_URL: z.string().default('/files'),
-    ALLOWED_ORIGINS: z.string().default(''),
+    ALLOWED_ORIGINS: originList(''),
     MAX_ORIGINAL_BYTES: positiveInt(defaultLimits.maxOriginalBytes),
     MAX_PIXELS: positiveInt(defaultLimits.maxPixels),
     MAX_DIRECT_UPLOAD_BYTES: positiveInt(defaultLimits.maxDirectUploadBytes),
     UPLOAD_URL_EXPIRES_SECONDS: positiveInt(300).pipe(z.number().max(3600)),
     DOWNLOAD_URL_EXPIRES_SECONDS: positiveInt(900).pipe(z.number().max(7 * 24 * 3600)),
   })
-  .superRefine((vars, ctx) => {
-    if (vars.AUTH_MODE !== 'jwt') return;
-    for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL'] as const) {
-      if (!vars[key])
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when AUTH_MODE=jwt' });
-    }
-  });
+  .superRefine(requireJwtVars);
 
 /**
  * Reads the Worker's vars and secrets, once. Missing or invalid settings
@@ -53,30 +49,12 @@ const Vars = z
  * const config = parseCloudflareConfig(env);
  */
 export function parseCloudflareConfig(env: Readonly<Record<string, unknown>>): CloudflareConfig {
-  const parsed = Vars.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'vars');
-      return env[name] === undefined ? `${name} is required` : `${name} ${issue.message}`;
-    });
-    throw new Error(`invalid configuration: ${problems.join('; ')}`);
-  }
-  const v = parsed.data;
+  const v = parseEnv(Vars, env);
   return {
-    auth:
-      v.AUTH_MODE === 'dev'
-        ? { mode: 'dev' }
-        : {
-            mode: 'jwt',
-            issuer: v.JWT_ISSUER ?? '',
-            audience: v.JWT_AUDIENCE ?? '',
-            jwksUrl: v.JWKS_URL ?? '',
-          },
+    auth: authConfig(v),
     urlSecret: v.URL_SIGNING_SECRET,
     filesBaseUrl: v.FILES_BASE_URL,
-    allowedOrigins: v.ALLOWED_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: v.ALLOWED_ORIGINS,
     uploadExpiresInSeconds: v.UPLOAD_URL_EXPIRES_SECONDS,
     downloadExpiresInSeconds: v.DOWNLOAD_URL_EXPIRES_SECONDS,
     limits: {

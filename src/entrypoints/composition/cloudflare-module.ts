@@ -1,17 +1,12 @@
-import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { ContainerModule } from 'inversify';
 import { CloudflareImagesProcessor } from '../../adapters/cloudflare/cloudflare-images-processor.js';
 import { D1PhotoRepository } from '../../adapters/cloudflare/d1-photo-repository.js';
 import { QueuesThumbnailQueue } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
 import { R2BlobStore } from '../../adapters/cloudflare/r2-blob-store.js';
 import { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
-import { TOKENS as T } from '../composition/tokens.js';
+import type { WorkerEnv } from '../cloudflare/worker-env.js';
 import type { CloudflareConfig } from './cloudflare-config.js';
-import type { WorkerEnv } from './worker-env.js';
-
-/** The concrete signer, which the Worker also hands to the `/files` routes to verify with. */
-export const CLOUDFLARE_TOKENS = {
-  HmacUrlSigner: Symbol.for('pixport.cloudflare.HmacUrlSigner') as ServiceIdentifier<HmacUrlSigner>,
-} as const;
+import { TOKENS as T } from './tokens.js';
 
 /**
  * R2, D1, Queues and the Images binding behind the ports, and HMAC-signed
@@ -27,7 +22,7 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
     bind(T.PhotoRepository).toConstantValue(new D1PhotoRepository(env.DB));
     bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(env.THUMBNAIL_JOBS));
     bind(T.ImageProcessor).toConstantValue(new CloudflareImagesProcessor(env.IMAGES));
-    bind(CLOUDFLARE_TOKENS.HmacUrlSigner)
+    bind(T.HmacUrlSigner)
       .toResolvedValue(
         (clock) =>
           new HmacUrlSigner(
@@ -42,6 +37,6 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
         [T.Clock],
       )
       .inSingletonScope();
-    bind(T.UrlSigner).toService(CLOUDFLARE_TOKENS.HmacUrlSigner);
+    bind(T.UrlSigner).toService(T.HmacUrlSigner);
   });
 }

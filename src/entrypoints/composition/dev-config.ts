@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defaultLimits, type Limits } from '../../domain/limits.js';
+import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
+import { type AuthConfig, authConfig, authVars, originList, parseEnv, requireJwtVars } from './config-env.js';
+import type { CoreConfig } from './core-module.js';
+
+/** Everything `npm run dev` needs, parsed once at start. */
+export interface DevConfig extends CoreConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly auth: AuthConfig;
+  readonly allowedOrigins: readonly string[];
+  /** Absent: the server makes a fresh one per run (the memory store forgets everything on restart too). */
+  readonly urlSecret?: string;
+  readonly limits: Limits;
+  readonly renditions: RenditionSettings;
+}
+
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ...authVars('dev'),
+    ALLOWED_ORIGINS: originList('*'),
+    URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .superRefine(requireJwtVars);
+
+/**
+ * Reads the dev server's environment: PORT, HOST, AUTH_MODE (dev by default)
+ * with its JWT variables, ALLOWED_ORIGINS and URL_SIGNING_SECRET. Throws an
+ * Error naming every bad variable.
+ *
+ * @example
+ * const config = parseDevConfig(process.env);
+ */
+export function parseDevConfig(env: Readonly<Record<string, string | undefined>>): DevConfig {
+  const e = parseEnv(Env, env);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    auth: authConfig(e),
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    ...(e.URL_SIGNING_SECRET ? { urlSecret: e.URL_SIGNING_SECRET } : {}),
+    limits: defaultLimits,
+    renditions: defaultRenditionSettings,
+  };
+}
