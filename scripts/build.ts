@@ -7,44 +7,32 @@
  *   dist/thumbnail-worker/wasm-vips-worker.js    the image worker thread, started beside the handler
  *   dist/thumbnail-worker/node_modules/wasm-vips only the files wasm-vips loads at run time
  *
- * wasm-vips stays external: it is an Emscripten build that finds its .wasm
- * files and spawns its own threads relative to its own module file.
+ * What each bundle holds, and the esbuild settings, come from
+ * deploy/lib/lambda-bundle.ts, which the CDK stack bundles from as well.
  *
  * Usage: npm run build  (tsx scripts/build.ts [outdir])
  */
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { IMAGE_WORKER_THREAD, LAMBDA_ENTRIES, WASM_VIPS_FILES } from '../deploy/lib/lambda-bundle.js';
 import { buildImageWorkerThread, nodeBundle, root } from './bundles.js';
 
 const outdir = resolve(root, process.argv[2] ?? 'dist');
-/** Only what wasm-vips loads on Node: its ES module, the core and the HEIF (AVIF) side module. */
-const WASM_VIPS_FILES = [
-  'package.json',
-  'LICENSE',
-  'THIRD-PARTY-NOTICES.md',
-  'lib/vips-node.mjs',
-  'lib/vips.wasm',
-  'lib/vips-heif.wasm',
-];
 
 async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
 
-  await build({
-    ...nodeBundle,
-    entryPoints: { index: join(root, 'src/entrypoints/lambda/http.ts') },
-    outdir: join(outdir, 'http'),
-    outExtension: { '.js': '.mjs' },
-  });
+  for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
+    await build({
+      ...nodeBundle,
+      entryPoints: { index: join(root, entry) },
+      outdir: join(outdir, name),
+      outExtension: { '.js': '.mjs' },
+    });
+  }
 
   const worker = join(outdir, 'thumbnail-worker');
-  await build({
-    ...nodeBundle,
-    entryPoints: { index: join(root, 'src/entrypoints/lambda/thumbnail-worker.ts') },
-    outdir: worker,
-    outExtension: { '.js': '.mjs' },
-  });
   await buildImageWorkerThread(worker);
   for (const file of WASM_VIPS_FILES) {
     const to = join(worker, 'node_modules/wasm-vips', file);
@@ -55,9 +43,10 @@ async function main(): Promise<void> {
   for (const file of [
     'http/index.mjs',
     'thumbnail-worker/index.mjs',
-    'thumbnail-worker/wasm-vips-worker.js',
-    'thumbnail-worker/node_modules/wasm-vips/lib/vips.wasm',
-    'thumbnail-worker/node_modules/wasm-vips/lib/vips-heif.wasm',
+    `thumbnail-worker/${IMAGE_WORKER_THREAD.file}`,
+    ...WASM_VIPS_FILES.filter((f) => f.endsWith('.wasm')).map(
+      (f) => `thumbnail-worker/node_modules/wasm-vips/${f}`,
+    ),
   ]) {
     const { size } = await stat(join(outdir, file));
     console.log(

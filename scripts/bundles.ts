@@ -1,5 +1,7 @@
 /**
- * esbuild settings shared by the Lambda build (scripts/build.ts) and the image
+ * The Lambda bundle settings of deploy/lib/lambda-bundle.ts in esbuild's API
+ * form, for the builds that call esbuild themselves: `npm run build`
+ * (scripts/build.ts), the cold-start bench's yardstick, and the image
  * benchmark, which measures memory on the same bundles Lambda runs rather than
  * on sources compiled on the fly by tsx.
  */
@@ -7,39 +9,48 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import {
+  BUNDLE_FLAGS,
+  type BundleFlags,
+  IMAGE_WORKER_THREAD,
+  THREAD_PACKAGE_JSON,
+} from '../deploy/lib/lambda-bundle.js';
 
+/** The repository root, which entry files are relative to. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** ES module bundles for Node with wasm-vips left external. */
-export const nodeBundle: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'external',
-  mainFields: ['module', 'main'],
-  // Some dependencies are CommonJS and `require` Node built-ins, which an ES module bundle cannot do
-  // without a `require` of its own.
-  banner: {
-    js: "import { createRequire as __pixportCreateRequire } from 'node:module'; const require = __pixportCreateRequire(import.meta.url);",
-  },
-  // wasm-vips is an Emscripten build that finds its .wasm files and spawns its
-  // own threads relative to its own module file.
-  external: ['wasm-vips'],
-  logLevel: 'warning',
-};
+/** `flags` as esbuild API options; a build adds its entry points and output. */
+export function esbuildOptions(flags: BundleFlags = BUNDLE_FLAGS): BuildOptions {
+  // Keyed by flag, so a flag added to BundleFlags does not compile until it is mapped here.
+  const byFlag = {
+    platform: { platform: flags.platform },
+    target: { target: flags.target },
+    format: { format: flags.format },
+    mainFields: { mainFields: [...flags.mainFields] },
+    minify: { minify: flags.minify },
+    sourcemap: { sourcemap: flags.sourcemap },
+    legalComments: { legalComments: flags.legalComments },
+    banner: { banner: { js: flags.banner } },
+    external: { external: [...flags.external] },
+    logLevel: { logLevel: flags.logLevel },
+  } satisfies Record<keyof BundleFlags, BuildOptions>;
+  return Object.assign({ bundle: true }, ...Object.values(byFlag));
+}
 
 /**
- * WasmVipsImageProcessor starts `./wasm-vips-worker.js` beside its own module:
- * builds that worker thread into `outdir`, marked as an ES module.
+ * ES module bundles for Node with wasm-vips left external, as every Lambda is built.
+ *
+ * @example
+ * await build({ ...nodeBundle, entryPoints: { index: 'src/entrypoints/lambda/http.ts' }, outdir })
  */
+export const nodeBundle: BuildOptions = esbuildOptions();
+
+/** Builds the image worker thread into `outdir`, marked as an ES module. */
 export async function buildImageWorkerThread(outdir: string): Promise<void> {
   await build({
     ...nodeBundle,
-    entryPoints: { 'wasm-vips-worker': join(root, 'src/adapters/image/wasm-vips-worker.ts') },
-    outdir,
+    entryPoints: [join(root, IMAGE_WORKER_THREAD.entry)],
+    outfile: join(outdir, IMAGE_WORKER_THREAD.file),
   });
-  await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+  await writeFile(join(outdir, 'package.json'), THREAD_PACKAGE_JSON);
 }

@@ -7,12 +7,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_ENTRIES } from './lambda-bundle.js';
 import { NodeLambda } from './node-lambda.js';
 import { API_ROUTES } from './routes.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
-
-/** The HTTP Lambda's entry file, relative to the repository root. */
-export const HTTP_ENTRY = 'src/entrypoints/lambda/http.ts';
 
 /** Options of {@link Api}. */
 export interface ApiProps {
@@ -36,7 +34,7 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.handler = new NodeLambda(this, 'Handler', {
-      entry: HTTP_ENTRY,
+      entry: LAMBDA_ENTRIES.http,
       description: 'Pixport HTTP API (hono)',
       // More memory is more CPU: it shortens cold starts more than it costs.
       memorySize: 1024,

@@ -3,19 +3,41 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_FLAGS, type BundleFlags } from './lambda-bundle.js';
 
 /** The repository root: bundling runs from here, with its lock file and node_modules. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * esbuild's ESM output has no `require`; bundled CommonJS dependencies still call it
- * for Node built-ins. The alias keeps clear of a `createRequire` import in the bundle.
- */
-const REQUIRE_SHIM =
-  "import { createRequire as __pixportCreateRequire } from 'node:module'; const require = __pixportCreateRequire(import.meta.url);";
+/** `flags` in NodejsFunction's option names; it runs esbuild with them. */
+function bundlingOptions(flags: BundleFlags = BUNDLE_FLAGS): BundlingOptions {
+  // Keyed by flag, so a flag added to BundleFlags does not compile until it is mapped here.
+  const byFlag = {
+    // NodejsFunction always passes --platform=node.
+    platform: {},
+    target: { target: flags.target },
+    format: { format: { esm: OutputFormat.ESM }[flags.format] },
+    mainFields: { mainFields: [...flags.mainFields] },
+    minify: { minify: flags.minify },
+    // Its DEFAULT mode is a bare --sourcemap, which is esbuild's linked.
+    sourcemap: { sourceMap: true, sourceMapMode: { linked: SourceMapMode.DEFAULT }[flags.sourcemap] },
+    legalComments: { esbuildArgs: { '--legal-comments': flags.legalComments } },
+    banner: { banner: flags.banner },
+    // Always set: NodejsFunction's default leaves out the AWS SDK, and the pinned SDK
+    // should be bundled rather than whichever the runtime carries.
+    external: { externalModules: [...flags.external] },
+    logLevel: { logLevel: { warning: LogLevel.WARNING }[flags.logLevel] },
+  } satisfies Record<keyof BundleFlags, BundlingOptions>;
+  return Object.assign({}, ...Object.values(byFlag));
+}
 
 /** Options of {@link NodeLambda}. */
 export interface NodeLambdaProps {
@@ -26,15 +48,14 @@ export interface NodeLambdaProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly environment?: Record<string, string>;
-  /** Packages left out of the bundle; they must then be shipped beside it (see `afterBundling`). */
-  readonly externalModules?: string[];
   /** Shell commands run after esbuild, from the repository root, to add files to the bundle. */
   readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
 /**
  * A Node Lambda built the one way this project builds them: NodejsFunction with the
- * local esbuild (no Docker), ESM, arm64, Node 24, minified with source maps, and its
+ * local esbuild (no Docker), arm64, the Node 24 runtime, the bundle settings of
+ * lambda-bundle.ts (ESM, minified, source maps, wasm-vips external), and its
  * own log group with a retention (instead of the `logRetention` custom resource).
  *
  * @example
@@ -53,17 +74,8 @@ export class NodeLambda extends Construct {
     });
     const afterBundling = props.afterBundling;
     const bundling: BundlingOptions = {
+      ...bundlingOptions(),
       forceDockerBundling: false,
-      format: OutputFormat.ESM,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourceMap: true,
-      // esbuild's size table on every synth is noise; its warnings and errors still show.
-      logLevel: LogLevel.WARNING,
-      banner: REQUIRE_SHIM,
-      // Bundle the pinned AWS SDK rather than use whichever the runtime carries.
-      externalModules: props.externalModules ?? [],
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],

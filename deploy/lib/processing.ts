@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant } from 'aws-cdk-lib/aws-iam';
@@ -8,13 +9,15 @@ import { type Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  esbuildArgs,
+  IMAGE_WORKER_THREAD,
+  LAMBDA_ENTRIES,
+  THREAD_PACKAGE_JSON,
+  WASM_VIPS_FILES,
+} from './lambda-bundle.js';
 import { NodeLambda } from './node-lambda.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
-
-/** The worker's entry file, relative to the repository root. */
-export const WORKER_ENTRY = 'src/entrypoints/lambda/thumbnail-worker.ts';
-/** The wasm-vips worker thread; WasmVipsImageProcessor loads it as `./wasm-vips-worker.js` beside itself. */
-export const IMAGE_WORKER_THREAD_ENTRY = 'src/adapters/image/wasm-vips-worker.ts';
 
 /**
  * Worker memory, sized from the core bench (bench/results/images.md, peak RSS as
@@ -83,15 +86,12 @@ export class ThumbnailProcessing extends Construct {
     });
 
     this.worker = new NodeLambda(this, 'Worker', {
-      entry: WORKER_ENTRY,
+      entry: LAMBDA_ENTRIES['thumbnail-worker'],
       description: 'Pixport thumbnail worker: S3 notifications and thumbnail jobs from SQS',
       memorySize: WORKER_MEMORY_MB,
       timeout: WORKER_TIMEOUT,
       logRetention: props.logRetention,
       environment: props.environment(this.queue),
-      // wasm-vips finds its .wasm files beside its own module, so it cannot be
-      // bundled: it ships as a package in node_modules, beside the worker thread.
-      externalModules: ['wasm-vips'],
       afterBundling: shipWasmVips,
     }).fn;
 
@@ -118,21 +118,30 @@ export class ThumbnailProcessing extends Construct {
 }
 
 /**
- * Completes the worker bundle: the wasm-vips worker thread as `wasm-vips-worker.js`
- * beside `index.mjs` (ESM, so a package.json with `"type": "module"`), and the
- * parts of the wasm-vips package Node loads: its ES module, the main module and
- * libheif for AVIF; the browser builds and the JPEG XL and SVG modules stay out.
- * Copied from the installed package, so bundling needs no network. The same
- * layout as `npm run build` (scripts/build.ts) makes in dist/thumbnail-worker.
+ * Completes the worker bundle as `npm run build` (scripts/build.ts) completes
+ * dist/thumbnail-worker, from the same layout (lambda-bundle.ts): the image
+ * worker thread beside `index.mjs` with the package.json that makes it an ES
+ * module, and the files of wasm-vips it loads, under node_modules. Copied from
+ * the installed package, so bundling needs no network.
  */
 function shipWasmVips(inputDir: string, outputDir: string): string[] {
   const pkg = `${inputDir}/node_modules/wasm-vips`;
   const dest = `${outputDir}/node_modules/wasm-vips`;
+  const dirs = new Set(WASM_VIPS_FILES.map((file) => posix.dirname(`${dest}/${file}`)));
   return [
-    `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${IMAGE_WORKER_THREAD_ENTRY}" --bundle --platform=node --format=esm --target=node22 --minify --sourcemap --external:wasm-vips --log-level=warning --outfile="${outputDir}/wasm-vips-worker.js"`,
-    `echo '{"type":"module"}' > "${outputDir}/package.json"`,
-    `mkdir -p "${dest}/lib"`,
-    `cp "${pkg}/package.json" "${pkg}/LICENSE" "${pkg}/THIRD-PARTY-NOTICES.md" "${dest}/"`,
-    `cp "${pkg}/lib/vips-node.mjs" "${pkg}/lib/vips.wasm" "${pkg}/lib/vips-heif.wasm" "${dest}/lib/"`,
+    shell([
+      `${inputDir}/node_modules/.bin/esbuild`,
+      `${inputDir}/${IMAGE_WORKER_THREAD.entry}`,
+      ...esbuildArgs(),
+      `--outfile=${outputDir}/${IMAGE_WORKER_THREAD.file}`,
+    ]),
+    `${shell(['printf', '%s', THREAD_PACKAGE_JSON])} > ${shell([`${outputDir}/package.json`])}`,
+    shell(['mkdir', '-p', ...dirs]),
+    ...WASM_VIPS_FILES.map((file) => shell(['cp', `${pkg}/${file}`, `${dest}/${file}`])),
   ];
+}
+
+/** One command line for bash, which CDK runs the hooks with: every word single-quoted. */
+function shell(words: readonly string[]): string {
+  return words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
 }

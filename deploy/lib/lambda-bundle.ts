@@ -1,0 +1,107 @@
+/**
+ * How a Lambda bundle is built and laid out, written once for the two builds
+ * that make one: CDK's NodejsFunction at synth (node-lambda.ts, processing.ts)
+ * and `npm run build` (scripts/build.ts, scripts/bundles.ts), whose dist/ the
+ * benchmarks run. Each build maps {@link BUNDLE_FLAGS} to its own option names;
+ * this file imports neither esbuild nor the CDK, so both sides load it cheaply.
+ */
+
+/** Entry files of the Lambdas, relative to the repository root, by bundle name (`dist/<name>/`). */
+export const LAMBDA_ENTRIES = {
+  http: 'src/entrypoints/lambda/http.ts',
+  'thumbnail-worker': 'src/entrypoints/lambda/thumbnail-worker.ts',
+} as const;
+
+/**
+ * The wasm-vips worker thread, bundled on its own beside the thumbnail worker's
+ * `index.mjs`: WasmVipsImageProcessor starts `./wasm-vips-worker.js` from
+ * beside its own module.
+ */
+export const IMAGE_WORKER_THREAD = {
+  entry: 'src/adapters/image/wasm-vips-worker.ts',
+  file: 'wasm-vips-worker.js',
+} as const;
+
+/** The `package.json` beside the thread: its `.js` must load as an ES module. */
+export const THREAD_PACKAGE_JSON = `${JSON.stringify({ type: 'module' }, null, 2)}\n`;
+
+/**
+ * What ships of the wasm-vips package, relative to it, into
+ * `node_modules/wasm-vips` beside the worker: only what it loads on Node (its
+ * ES module, the core and the HEIF side module for AVIF) plus its licences.
+ * The browser builds and the JPEG XL and SVG modules stay out.
+ */
+export const WASM_VIPS_FILES = [
+  'package.json',
+  'LICENSE',
+  'THIRD-PARTY-NOTICES.md',
+  'lib/vips-node.mjs',
+  'lib/vips.wasm',
+  'lib/vips-heif.wasm',
+] as const;
+
+/**
+ * esbuild settings, in esbuild's own names. Every bundle is bundled (`--bundle`);
+ * the literal types are the only values each build's mapping handles.
+ */
+export interface BundleFlags {
+  readonly platform: 'node';
+  readonly target: string;
+  readonly format: 'esm';
+  readonly mainFields: readonly string[];
+  readonly minify: boolean;
+  readonly sourcemap: 'linked';
+  readonly legalComments: 'eof';
+  /** Prepended to every output file. */
+  readonly banner: string;
+  readonly external: readonly string[];
+  readonly logLevel: 'warning';
+}
+
+/**
+ * The settings of every Lambda bundle and of the image worker thread: ES modules
+ * for the Node 24 runtime, minified, with source maps beside them.
+ */
+export const BUNDLE_FLAGS: BundleFlags = {
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: 'linked',
+  // Licence notices stay inside the file that ships, with no LEGAL.txt to lose when zipping.
+  legalComments: 'eof',
+  // An ES module has no `require`, yet bundled CommonJS dependencies call it for Node
+  // built-ins. The alias keeps clear of a `createRequire` import in the bundle.
+  banner:
+    "import { createRequire as __pixportCreateRequire } from 'node:module'; const require = __pixportCreateRequire(import.meta.url);",
+  // wasm-vips is an Emscripten build that finds its .wasm files and spawns its own
+  // threads relative to its own module file, so it ships as a package instead.
+  external: ['wasm-vips'],
+  // esbuild's size table on every build is noise; its warnings and errors still show.
+  logLevel: 'warning',
+};
+
+/**
+ * `flags` as esbuild command-line arguments (unquoted), for builds run as shell
+ * commands such as CDK's bundling hooks.
+ *
+ * @example
+ * esbuildArgs() // ['--bundle', '--platform=node', '--target=node24', ...]
+ */
+export function esbuildArgs(flags: BundleFlags = BUNDLE_FLAGS): string[] {
+  // Keyed by flag, so a flag added to BundleFlags does not compile until it is mapped here.
+  const byFlag = {
+    platform: [`--platform=${flags.platform}`],
+    target: [`--target=${flags.target}`],
+    format: [`--format=${flags.format}`],
+    mainFields: [`--main-fields=${flags.mainFields.join(',')}`],
+    minify: flags.minify ? ['--minify'] : [],
+    sourcemap: [`--sourcemap=${flags.sourcemap}`],
+    legalComments: [`--legal-comments=${flags.legalComments}`],
+    banner: [`--banner:js=${flags.banner}`],
+    external: flags.external.map((name) => `--external:${name}`),
+    logLevel: [`--log-level=${flags.logLevel}`],
+  } satisfies Record<keyof BundleFlags, string[]>;
+  return ['--bundle', ...Object.values(byFlag).flat()];
+}
