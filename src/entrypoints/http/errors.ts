@@ -7,16 +7,35 @@ export class UnauthorizedError extends Error {
   }
 }
 
-/** A route- or edge-level refusal that has no domain meaning (unknown preset, unknown route ...). */
-export class EdgeError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 405 | 409 | 413 | 415,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
+/** A signed `/files` URL whose object is gone (deleted since it was signed). */
+export class FileNotFoundError extends Error {
+  readonly code = 'file-not-found';
+  constructor(message = 'the file does not exist (any more)') {
     super(message);
-    this.name = 'EdgeError';
+    this.name = 'FileNotFoundError';
+  }
+}
+
+/** An upload sent with another Content-Type than the one its URL was signed for. */
+export class ContentTypeMismatchError extends Error {
+  readonly code = 'content-type-mismatch';
+  readonly field = 'Content-Type';
+  constructor(readonly expected: string) {
+    super(`this upload must be sent as ${expected}`);
+    this.name = 'ContentTypeMismatchError';
+  }
+}
+
+/** An upload of another size than the one its URL was signed for. */
+export class SizeMismatchError extends Error {
+  readonly code = 'size-mismatch';
+  readonly field = 'Content-Length';
+  constructor(
+    readonly expected: number,
+    readonly received: number,
+  ) {
+    super(`expected exactly ${expected} bytes, got ${received}`);
+    this.name = 'SizeMismatchError';
   }
 }
 

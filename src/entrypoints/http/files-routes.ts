@@ -5,7 +5,7 @@ import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
 import { InvalidSignatureError, UploadAlreadyReceivedError } from '../../domain/errors.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
-import { EdgeError } from './errors.js';
+import { ContentTypeMismatchError, FileNotFoundError, SizeMismatchError } from './errors.js';
 import { readBounded } from './read-body.js';
 
 export interface FilesRoutesDeps {
@@ -41,7 +41,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
     const grant = await deps.signer.verify('GET', key, new URL(c.req.url).searchParams);
     if (!grant.ok) throw grant.error;
     const object = await deps.blobs.get(key);
-    if (!object) throw new EdgeError(404, 'file-not-found', 'the file does not exist (any more)');
+    if (!object) throw new FileNotFoundError();
     const isRendition = key.startsWith(StorageKeys.renditionsPrefix);
     const headers: Record<string, string> = {
       'Content-Type':
@@ -69,12 +69,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
     if (!parsed.ok || parsed.value.kind !== 'original') throw new InvalidSignatureError('not an upload URL');
     const sent = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (sent !== grant.value.contentType) {
-      throw new EdgeError(
-        415,
-        'content-type-mismatch',
-        `this upload must be sent as ${grant.value.contentType}`,
-        'Content-Type',
-      );
+      throw new ContentTypeMismatchError(grant.value.contentType);
     }
     // Everything is checked before anything is stored.
     const target = { ownerId: parsed.value.ownerId, photoId: parsed.value.photoId };
@@ -82,12 +77,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
     if (!awaits.ok) throw awaits.error;
     const bytes = await readBounded(c.req.raw, grant.value.size);
     if (bytes.byteLength !== grant.value.size) {
-      throw new EdgeError(
-        400,
-        'size-mismatch',
-        `expected exactly ${grant.value.size} bytes, got ${bytes.byteLength}`,
-        'Content-Length',
-      );
+      throw new SizeMismatchError(grant.value.size, bytes.byteLength);
     }
     if (!awaits.value) {
       // The URL was used before. A client retrying the same bytes (its first

@@ -15,7 +15,14 @@ import {
   UploadAlreadyReceivedError,
   UploadMissingError,
 } from '../../domain/errors.js';
-import { EdgeError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from './errors.js';
+import {
+  ContentTypeMismatchError,
+  FileNotFoundError,
+  MethodNotAllowedError,
+  RouteNotFoundError,
+  SizeMismatchError,
+  UnauthorizedError,
+} from './errors.js';
 
 /** An RFC 9457 problem document, with Pixport's stable `code`. */
 export interface ProblemBody {
@@ -86,8 +93,11 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
   if (error instanceof MethodNotAllowedError) {
     return { body: problem(405, error.code, error.message), headers: { Allow: error.allow.join(', ') } };
   }
-  if (error instanceof EdgeError)
-    return { body: problem(error.status, error.code, error.message, error.field) };
+  if (error instanceof FileNotFoundError) return { body: problem(404, error.code, error.message) };
+  if (error instanceof ContentTypeMismatchError)
+    return { body: problem(415, error.code, error.message, error.field) };
+  if (error instanceof SizeMismatchError)
+    return { body: problem(400, error.code, error.message, error.field) };
   if (error instanceof HTTPException && error.status < 500) {
     const code = error.status === 413 ? 'file-too-large' : 'bad-request';
     return { body: problem(error.status, code, error.message || TITLES[error.status] || 'request refused') };
