@@ -16,8 +16,9 @@ export const RENDITIONS_PREFIX = 'renditions/';
 /**
  * Tag an original carries while its upload is not yet accepted. S3 cannot see a
  * photo's status in the table, so the lifecycle rule keys on this tag: the presigned
- * upload signs it as an `x-amz-tagging` header (S3UploadTagging, with the same constant),
- * and the thumbnail worker removes it once it accepts the upload. An original whose
+ * upload signs it as an `x-amz-tagging` header (S3UrlSigner, with the constant of
+ * src/adapters/aws/s3-upload-tagging.ts),
+ * and the thumbnail worker removes it (S3UploadTagging) once it accepts the upload. An original whose
  * photo record is gone is deleted by the worker at once. See docs/deploy.md
  * ("Uploads that never complete").
  */
