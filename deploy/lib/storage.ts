@@ -16,11 +16,10 @@ export const RENDITIONS_PREFIX = 'renditions/';
 /**
  * Tag an original carries while its upload is not yet accepted. S3 cannot see a
  * photo's status in the table, so the lifecycle rule keys on this tag: the presigned
- * upload signs it as an `x-amz-tagging` header (S3UrlSigner, with the constant of
- * src/adapters/aws/s3-upload-tagging.ts),
- * and the thumbnail worker removes it (S3UploadTagging) once it accepts the upload. An original whose
- * photo record is gone is deleted by the worker at once. See docs/deploy.md
- * ("Uploads that never complete").
+ * upload signs it as an `x-amz-tagging` header (S3UrlSigner), and the thumbnail
+ * worker removes it once it accepts the upload (S3UploadTagging, which holds the
+ * same constant). An original whose photo record is gone is deleted by the worker
+ * at once. See docs/deploy.md ("Uploads that never complete").
  */
 export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as const;
 
