@@ -34,6 +34,7 @@ import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js'
 import { sendUpload, urlSignerContract } from '../contract/url-signer.contract.js';
 import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { TEST_URL_SECRET } from '../support/test-secret.js';
 
 const aws = inject('aws');
 const credentials = { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey };
@@ -223,10 +224,7 @@ describe('S3UrlSigner against S3 rules', () => {
 
     const blobs = new InMemoryBlobStore();
     await blobs.put(k, new Uint8Array([1, 2]), { contentType: 'image/jpeg' });
-    const hmac = new HmacUrlSigner(
-      { secret: 'content-disposition-test-secret-of-32-bytes', baseUrl: '/files' },
-      clock,
-    );
+    const hmac = new HmacUrlSigner({ secret: TEST_URL_SECRET, baseUrl: '/files' }, clock);
     const acceptUpload = new AcceptUpload(
       new InMemoryPhotoRepository(),
       blobs,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { defaultLimits } from '../../src/domain/limits.js';
 import { defaultRenditionSettings } from '../../src/domain/presets.js';
 import {
@@ -6,6 +5,7 @@ import {
   type DevServerOptions,
   startDevServer,
 } from '../../src/entrypoints/node/dev-server.js';
+import { TEST_URL_SECRET } from './test-secret.js';
 
 /**
  * The dev server as `npm run dev` runs it, on a free port of 127.0.0.1 and
@@ -18,7 +18,7 @@ export function startLocalDevServer(overrides: Partial<DevServerOptions> = {}): 
     auth: { mode: 'dev' },
     limits: defaultLimits,
     renditions: defaultRenditionSettings,
-    urlSecret: randomBytes(32).toString('hex'),
+    urlSecret: TEST_URL_SECRET,
     allowedOrigins: ['*'],
     log: () => {},
     ...overrides,

@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 /**
@@ -165,6 +165,8 @@ export function randomBytes(length = 4096, seed = 7): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
+const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
 function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);
   const view = new DataView(chunk.buffer);
@@ -175,26 +177,18 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return chunk;
 }
 
-/**
- * A PNG whose IHDR declares `width` x `height` (100000 x 100000 by default, ten
- * gigapixels) with valid CRCs but only a token IDAT: decoding it would take
- * 30 GB, so only a processor that checks the header first survives it.
- */
-export function hugePngHeader(width = 100_000, height = 100_000): Uint8Array {
+/** The IHDR data of an 8-bit RGB PNG of `width` x `height`. */
+function rgbHeader(width: number, height: number): Uint8Array {
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
-  // An empty zlib stream: enough for a header reader, nowhere near the pixels.
-  const idat = Uint8Array.of(0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01);
-  const parts = [
-    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', idat),
-    pngChunk('IEND', new Uint8Array(0)),
-  ];
+  return ihdr;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -202,6 +196,64 @@ export function hugePngHeader(width = 100_000, height = 100_000): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** Options for {@link tinyPng}. */
+export interface TinyPngOptions {
+  readonly width?: number;
+  readonly height?: number;
+  /** Writes an `eXIf` chunk with this EXIF orientation (1-8). */
+  readonly orientation?: number;
+  /** Varies the pixels, so two PNGs of one size differ. */
+  readonly seed?: number;
+}
+
+/**
+ * A small valid PNG (8-bit RGB, CRCs correct, pixels deflated with node:zlib),
+ * built in code without sharp, so it is made in microseconds: what the HTTP
+ * tests upload by the dozen.
+ *
+ * @example tinyPng({ width: 40, height: 20, orientation: 6 }) // displays as 20 x 40
+ */
+export function tinyPng(options: TinyPngOptions = {}): Uint8Array<ArrayBuffer> {
+  const { width = 4, height = 3, orientation, seed = 1 } = options;
+  const rows = new Uint8Array(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width * 3; x++)
+      rows[y * (1 + width * 3) + 1 + x] = (x * 7 + y * 13 + seed * 31) & 0xff;
+  }
+  const parts = [PNG_SIGNATURE, pngChunk('IHDR', rgbHeader(width, height))];
+  if (orientation !== undefined) {
+    // Big-endian TIFF header, IFD0 at offset 8 with one SHORT entry: Orientation.
+    const exif = new Uint8Array(26);
+    const e = new DataView(exif.buffer);
+    exif.set([0x4d, 0x4d, 0x00, 0x2a], 0);
+    e.setUint32(4, 8);
+    e.setUint16(8, 1);
+    e.setUint16(10, 0x0112);
+    e.setUint16(12, 3);
+    e.setUint32(14, 1);
+    e.setUint16(18, orientation);
+    parts.push(pngChunk('eXIf', exif));
+  }
+  parts.push(pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', new Uint8Array(0)));
+  return concat(parts);
+}
+
+/**
+ * A PNG whose IHDR declares `width` x `height` (100000 x 100000 by default, ten
+ * gigapixels) with valid CRCs but only a token IDAT: decoding it would take
+ * 30 GB, so only a processor that checks the header first survives it.
+ */
+export function hugePngHeader(width = 100_000, height = 100_000): Uint8Array {
+  // An empty zlib stream: enough for a header reader, nowhere near the pixels.
+  const idat = Uint8Array.of(0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01);
+  return concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', rgbHeader(width, height)),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** The start of a HEIC file: an ISO-BMFF `ftyp` box with the `heic` brand, then a stub `meta` box. */

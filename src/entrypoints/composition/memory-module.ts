@@ -14,6 +14,10 @@ export interface MemoryConfig {
   /** Where the `/files` routes are served, e.g. `/files`. */
   readonly filesBaseUrl: string;
   readonly queue?: InMemoryThumbnailQueueOptions;
+  /** Lifetime of signed GET URLs in seconds (the signer's default when absent). */
+  readonly getTtlSeconds?: number;
+  /** Lifetime of signed upload targets in seconds (the signer's default when absent). */
+  readonly uploadTtlSeconds?: number;
 }
 
 /** In-memory storage, table and queue, and HMAC-signed `/files` URLs: the dev server and tests. */
@@ -28,7 +32,16 @@ export function memoryAdapters(config: MemoryConfig): ContainerModule {
     bind(T.ThumbnailQueue).toConstantValue(queue);
     bind(T.HmacUrlSigner)
       .toResolvedValue(
-        (clock) => new HmacUrlSigner({ secret: config.urlSecret, baseUrl: config.filesBaseUrl }, clock),
+        (clock) =>
+          new HmacUrlSigner(
+            {
+              secret: config.urlSecret,
+              baseUrl: config.filesBaseUrl,
+              getTtlSeconds: config.getTtlSeconds,
+              uploadTtlSeconds: config.uploadTtlSeconds,
+            },
+            clock,
+          ),
         [T.Clock],
       )
       .inSingletonScope();

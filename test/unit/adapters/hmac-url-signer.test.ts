@@ -3,11 +3,11 @@ import { HmacUrlSigner } from '../../../src/adapters/crypto/hmac-url-signer.js';
 import { InvalidSignatureError } from '../../../src/domain/errors.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { expectErr, expectOk } from '../../support/results.js';
+import { TEST_URL_SECRET } from '../../support/test-secret.js';
 
-const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 const KEY = 'renditions/alice/0190f3a2-7b1c-7d2e-8f3a-0123456789ab/thumb.webp';
 
-const make = (secret = SECRET) => {
+const make = (secret = TEST_URL_SECRET) => {
   const clock = new ManualClock();
   return { clock, signer: new HmacUrlSigner({ secret, baseUrl: '/files', getTtlSeconds: 60 }, clock) };
 };
@@ -119,7 +119,7 @@ describe('HmacUrlSigner', () => {
 
   it('refuses a URL signed with another secret', async () => {
     const { signer } = make();
-    const { signer: other } = make(`${SECRET}-but-another`);
+    const { signer: other } = make(`${TEST_URL_SECRET}-but-another`);
     const { key, params } = parse(await other.signGet(KEY));
     expectErr(await signer.verify('GET', key, params), InvalidSignatureError);
   });
@@ -150,7 +150,7 @@ describe('HmacUrlSigner', () => {
 
   it('puts the URL under an absolute base without doubling slashes', async () => {
     const signer = new HmacUrlSigner(
-      { secret: SECRET, baseUrl: 'https://cdn.example.com/files/' },
+      { secret: TEST_URL_SECRET, baseUrl: 'https://cdn.example.com/files/' },
       new ManualClock(),
     );
     const url = new URL(await signer.signGet(KEY));

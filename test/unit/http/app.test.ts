@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGIN, createAppHarness, tinyPng } from '../../support/app-harness.js';
+import { ALLOWED_ORIGIN, createAppHarness } from '../../support/app-harness.js';
+import { tinyPng } from '../../support/images.js';
 import { as, expectProblem, uploadPng } from './http-helpers.js';
 
 describe('GET /health and GET /openapi.json', () => {

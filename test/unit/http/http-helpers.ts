@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { type AppHarness, type TinyPngOptions, tinyPng } from '../../support/app-harness.js';
+import type { AppHarness } from '../../support/app-harness.js';
+import { type TinyPngOptions, tinyPng } from '../../support/images.js';
 
 /** The photo object as the API shows it (loosely typed: the tests check its shape). */
 export interface PhotoBody {

@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiGatewayIdentity, jwtIdentity } from '../../../src/entrypoints/http/identity.js';
-import { type AppHarness, createAppHarness, tinyPng } from '../../support/app-harness.js';
+import { type AppHarness, createAppHarness } from '../../support/app-harness.js';
+import { tinyPng } from '../../support/images.js';
 import { expectProblem, type PhotoBody } from './http-helpers.js';
 
 const ISSUER = 'https://issuer.example/';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAppHarness, tinyPng } from '../../support/app-harness.js';
+import { createAppHarness } from '../../support/app-harness.js';
+import { tinyPng } from '../../support/images.js';
 import {
   as,
   chunkedBody,
