@@ -3,9 +3,9 @@ import { CloudflareImagesProcessor } from '../../adapters/cloudflare/cloudflare-
 import { D1PhotoRepository } from '../../adapters/cloudflare/d1-photo-repository.js';
 import { QueuesThumbnailQueue } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
 import { R2BlobStore } from '../../adapters/cloudflare/r2-blob-store.js';
-import { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import type { WorkerEnv } from '../cloudflare/worker-env.js';
 import type { CloudflareConfig } from './cloudflare-config.js';
+import { bindHmacUrlSigner } from './hmac-signer-binding.js';
 import { TOKENS as T } from './tokens.js';
 
 /**
@@ -22,21 +22,11 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
     bind(T.PhotoRepository).toConstantValue(new D1PhotoRepository(env.DB));
     bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(env.THUMBNAIL_JOBS));
     bind(T.ImageProcessor).toConstantValue(new CloudflareImagesProcessor(env.IMAGES));
-    bind(T.HmacUrlSigner)
-      .toResolvedValue(
-        (clock) =>
-          new HmacUrlSigner(
-            {
-              secret: config.urlSecret,
-              baseUrl: config.filesBaseUrl,
-              getTtlSeconds: config.downloadExpiresInSeconds,
-              uploadTtlSeconds: config.uploadExpiresInSeconds,
-            },
-            clock,
-          ),
-        [T.Clock],
-      )
-      .inSingletonScope();
-    bind(T.UrlSigner).toService(T.HmacUrlSigner);
+    bindHmacUrlSigner(bind, {
+      secret: config.urlSecret,
+      baseUrl: config.filesBaseUrl,
+      getTtlSeconds: config.downloadExpiresInSeconds,
+      uploadTtlSeconds: config.uploadExpiresInSeconds,
+    });
   });
 }

@@ -1,11 +1,11 @@
 import { ContainerModule } from 'inversify';
-import { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import { InMemoryPhotoRepository } from '../../adapters/memory/in-memory-photo-repository.js';
 import {
   InMemoryThumbnailQueue,
   type InMemoryThumbnailQueueOptions,
 } from '../../adapters/memory/in-memory-thumbnail-queue.js';
+import { bindHmacUrlSigner } from './hmac-signer-binding.js';
 import { TOKENS as T } from './tokens.js';
 
 export interface MemoryConfig {
@@ -30,21 +30,11 @@ export function memoryAdapters(config: MemoryConfig): ContainerModule {
     bind(T.PhotoRepository).toConstantValue(new InMemoryPhotoRepository());
     bind(T.InMemoryThumbnailQueue).toConstantValue(queue);
     bind(T.ThumbnailQueue).toConstantValue(queue);
-    bind(T.HmacUrlSigner)
-      .toResolvedValue(
-        (clock) =>
-          new HmacUrlSigner(
-            {
-              secret: config.urlSecret,
-              baseUrl: config.filesBaseUrl,
-              getTtlSeconds: config.getTtlSeconds,
-              uploadTtlSeconds: config.uploadTtlSeconds,
-            },
-            clock,
-          ),
-        [T.Clock],
-      )
-      .inSingletonScope();
-    bind(T.UrlSigner).toService(T.HmacUrlSigner);
+    bindHmacUrlSigner(bind, {
+      secret: config.urlSecret,
+      baseUrl: config.filesBaseUrl,
+      getTtlSeconds: config.getTtlSeconds,
+      uploadTtlSeconds: config.uploadTtlSeconds,
+    });
   });
 }
