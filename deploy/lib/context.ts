@@ -1,6 +1,7 @@
 import type { Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import type { ExistingIssuer } from './auth.js';
 import type { PixportStackProps } from './pixport-stack.js';
 
 /** The stack name and props read from CDK context (`-c key=value` or deploy/cdk.json). */
@@ -19,18 +20,30 @@ const list = (value: unknown): string[] | undefined => {
 const text = (value: unknown): string | undefined =>
   value === undefined || value === '' ? undefined : String(value);
 
+const flag = (key: string, value: unknown): boolean | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`${key} is true or false, not ${JSON.stringify(value)}`);
+};
+
 /**
  * Reads the deploy parameters from context; every key is optional.
  *
  * @example
- * npx cdk deploy -c alarmEmail=ops@example.com -c allowedOrigins=http://localhost:5173
+ * npx cdk deploy -c alarmEmail=ops@example.com -c extraAuthUrls=http://localhost:3000/
  */
 export function readContext(node: Node): PixportContext {
   const get = (key: string): unknown => node.tryGetContext(key);
-  const issuer = text(get('jwtIssuer'));
-  const audience = list(get('jwtAudience'));
-  if ((issuer === undefined) !== (audience === undefined)) {
-    throw new Error('jwtIssuer and jwtAudience go together: give both, or neither for a new user pool');
+  const existingIssuer = readExistingIssuer(get);
+  const authDomainPrefix = text(get('authDomainPrefix'));
+  const selfSignUp = flag('selfSignUp', get('selfSignUp'));
+  const extraAuthUrls = list(get('extraAuthUrls'));
+  if (existingIssuer && (authDomainPrefix !== undefined || selfSignUp !== undefined || extraAuthUrls)) {
+    throw new Error(
+      'authDomainPrefix, selfSignUp and extraAuthUrls set up the Cognito user pool; with jwtIssuer, ' +
+        'configure sign-up and redirect URLs at your provider',
+    );
   }
   const domainName = text(get('domainName'));
   const certificateArn = text(get('certificateArn'));
@@ -59,7 +72,10 @@ export function readContext(node: Node): PixportContext {
     props: {
       ...(env ? { env } : {}),
       ...(allowedOrigins ? { allowedOrigins } : {}),
-      ...(issuer && audience ? { existingIssuer: { issuer, audience } } : {}),
+      ...(existingIssuer ? { existingIssuer } : {}),
+      ...(authDomainPrefix !== undefined ? { authDomainPrefix } : {}),
+      ...(selfSignUp !== undefined ? { selfSignUp } : {}),
+      ...(extraAuthUrls ? { extraAuthUrls } : {}),
       ...(domainName && certificateArn
         ? {
             domain: {
@@ -72,5 +88,35 @@ export function readContext(node: Node): PixportContext {
       ...(alarmEmail ? { alarmEmail } : {}),
       ...(logRetention !== undefined ? { logRetention: logRetention as RetentionDays } : {}),
     },
+  };
+}
+
+/** `jwtIssuer`, `jwtAudience` and `authClientId`, all or none, and the optional endpoints that go with them. */
+function readExistingIssuer(get: (key: string) => unknown): ExistingIssuer | undefined {
+  const issuer = text(get('jwtIssuer'));
+  const audience = list(get('jwtAudience'));
+  const clientId = text(get('authClientId'));
+  const endSessionEndpoint = text(get('authEndSessionEndpoint'));
+  const signUpEndpoint = text(get('authSignUpEndpoint'));
+  const given = [issuer, audience, clientId].filter((v) => v !== undefined).length;
+  if (given !== 0 && given !== 3) {
+    throw new Error(
+      'jwtIssuer, jwtAudience and authClientId go together: give all three, or none for a new user pool',
+    );
+  }
+  if (issuer === undefined || audience === undefined || clientId === undefined) {
+    if (endSessionEndpoint !== undefined || signUpEndpoint !== undefined) {
+      throw new Error(
+        'authEndSessionEndpoint and authSignUpEndpoint describe an existing issuer: give jwtIssuer too',
+      );
+    }
+    return undefined;
+  }
+  return {
+    issuer,
+    audience,
+    clientId,
+    ...(endSessionEndpoint ? { endSessionEndpoint } : {}),
+    ...(signUpEndpoint ? { signUpEndpoint } : {}),
   };
 }

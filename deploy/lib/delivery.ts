@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -28,6 +29,17 @@ import { REPO_ROOT } from './node-lambda.js';
 
 /** The path prefix under which the site reaches the API. */
 export const API_BASE = '/api';
+
+/**
+ * Browser modules the page imports from `vendor/` (its import map in web/index.html),
+ * by file name, as the package resolves them: the ThumbHash decoder and the OIDC
+ * client (oauth4webapi's ESM build, which has no dependencies). The dev server serves
+ * the same files straight from node_modules; the deployed page gets copies beside it.
+ */
+const VENDOR_MODULES: Record<string, string> = {
+  'thumbhash.js': 'thumbhash/thumbhash.js',
+  'oauth4webapi.js': 'oauth4webapi',
+};
 
 /** A custom domain for the site; the certificate must be in us-east-1 (CloudFront's rule). */
 export interface CustomDomain {
@@ -115,16 +127,14 @@ export class Delivery extends Construct {
       new AaaaRecord(this, 'Alias6', { zone, recordName: domain.domainName, target });
     }
 
+    const fromRepo = createRequire(join(REPO_ROOT, 'package.json'));
     new BucketDeployment(this, 'Page', {
       destinationBucket: props.web,
       sources: [
         Source.asset(join(REPO_ROOT, 'web'), { exclude: ['config.json', '*.test.*', '.*'] }),
         Source.jsonData('config.json', props.pageConfig),
-        // The page imports the ThumbHash decoder from vendor/ (its import map); the dev
-        // server serves it from node_modules, the deployed page gets a copy beside it.
-        Source.data(
-          'vendor/thumbhash.js',
-          readFileSync(join(REPO_ROOT, 'node_modules/thumbhash/thumbhash.js'), 'utf8'),
+        ...Object.entries(VENDOR_MODULES).map(([name, id]) =>
+          Source.data(`vendor/${name}`, readFileSync(fromRepo.resolve(id), 'utf8')),
         ),
       ],
       distribution: this.distribution,

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.js';
@@ -14,6 +14,12 @@ export interface PixportStackProps extends StackProps {
   readonly allowedOrigins?: string[];
   /** Trust an existing identity provider instead of creating a Cognito user pool. */
   readonly existingIssuer?: ExistingIssuer;
+  /** Prefix of the Cognito managed login domain. Default `<stack name>-<account id>`. */
+  readonly authDomainPrefix?: string;
+  /** Let people create their own account in the user pool (email verified by code). Default true. */
+  readonly selfSignUp?: boolean;
+  /** Redirect URLs the page's client allows besides the site, e.g. `http://localhost:3000/` for a local page. */
+  readonly extraAuthUrls?: string[];
   /** Serve the site on this domain instead of the distribution's own. */
   readonly domain?: CustomDomain;
   /** Subscribe this address to the alarm topic. */
@@ -62,7 +68,18 @@ export class PixportStack extends Stack {
     });
     const { queue, deadLetterQueue, worker } = this.processing;
 
-    this.auth = new Auth(this, 'Auth', props.existingIssuer ? { existingIssuer: props.existingIssuer } : {});
+    // The site's URL exists only once Delivery does, which needs the API, which needs the
+    // authorizer, which needs the page's client, whose redirect URLs name the site. A lazy
+    // value settles the construction order; CloudFormation sees no cycle, because the
+    // distribution depends on the API's id alone.
+    const siteUrl = Lazy.string({ produce: () => this.delivery.siteUrl });
+    this.auth = new Auth(this, 'Auth', {
+      siteUrl,
+      ...(props.existingIssuer ? { existingIssuer: props.existingIssuer } : {}),
+      ...(props.authDomainPrefix !== undefined ? { domainPrefix: props.authDomainPrefix } : {}),
+      ...(props.selfSignUp !== undefined ? { selfSignUp: props.selfSignUp } : {}),
+      ...(props.extraAuthUrls ? { extraRedirectUrls: props.extraAuthUrls } : {}),
+    });
 
     this.api = new Api(this, 'Api', {
       photos,
@@ -77,20 +94,7 @@ export class PixportStack extends Stack {
       web,
       api: this.api.api,
       ...(props.domain ? { domain: props.domain } : {}),
-      pageConfig: {
-        apiBase: API_BASE,
-        auth: {
-          mode: 'jwt',
-          issuer: this.auth.issuer,
-          ...(this.auth.userPool && this.auth.userPoolClient
-            ? {
-                userPoolId: this.auth.userPool.userPoolId,
-                clientId: this.auth.userPoolClient.userPoolClientId,
-                region: this.region,
-              }
-            : {}),
-        },
-      },
+      pageConfig: { apiBase: API_BASE, auth: this.auth.pageConfig },
     });
 
     // Known only now: the site's origin. The distribution depends on the API's id
@@ -120,9 +124,14 @@ export class PixportStack extends Stack {
     output('DeadLetterQueueName', deadLetterQueue.queueName, 'Thumbnail jobs that failed 5 times');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Alarm notifications');
     output('JwtIssuer', this.auth.issuer, 'Issuer the API trusts');
-    if (this.auth.userPool && this.auth.userPoolClient) {
+    if (this.auth.userPool && this.auth.userPoolClient && this.auth.domain) {
       output('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool (retained on delete)');
-      output('UserPoolClientId', this.auth.userPoolClient.userPoolClientId, 'Cognito app client');
+      output('UserPoolClientId', this.auth.userPoolClient.userPoolClientId, "The page's Cognito app client");
+      output(
+        'AuthDomainUrl',
+        this.auth.domain.baseUrl(),
+        'Cognito managed login: sign-in, sign-up, sign-out',
+      );
     }
   }
 }

@@ -15,7 +15,7 @@ import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/
 import { defaultLimits } from '../../src/domain/limits.js';
 import { defaultRenditionSettings } from '../../src/domain/presets.js';
 import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
-import { onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.js';
+import { asSub, onlyResource, pageConfigOf, resourcesOf, type Synthesized, synthesize } from './synth.js';
 
 let s: Synthesized;
 /** The logical id of a construct's CloudFormation resource. */
@@ -370,27 +370,76 @@ describe('api and auth', () => {
     );
   const authorizerId = () => onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer')[0];
 
-  it('has a JWT authorizer over the Cognito user pool and its client', () => {
+  it("has a JWT authorizer over the user pool whose audience is exactly the page's app client", () => {
     const [, authorizer] = onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer');
     const pool = idOf(s.stack.auth.userPool as IConstruct);
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: idOf(s.stack.auth.userPoolClient as IConstruct) }],
         Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [pool, 'ProviderURL'] }]] },
       },
     });
+    // Cognito access tokens carry the client id as `client_id`, which the authorizer accepts as audience.
+    const [client] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
+    const jwt = authorizer.Properties?.JwtConfiguration as { Audience: unknown } | undefined;
+    expect(jwt?.Audience).toEqual([{ Ref: client }]);
+    expect(client).toBe(idOf(s.stack.auth.userPoolClient as IConstruct));
   });
 
-  it('creates a user pool without self sign-up and a public client with USER_PASSWORD_AUTH', () => {
+  it('creates a retained user pool: email sign-in, self sign-up verified by an emailed code', () => {
     s.template.hasResource('AWS::Cognito::UserPool', {
-      Properties: Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }),
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        VerificationMessageTemplate: Match.objectLike({ DefaultEmailOption: 'CONFIRM_WITH_CODE' }),
+        // Managed login (not the classic hosted UI) and refresh token rotation need Essentials.
+        UserPoolTier: 'ESSENTIALS',
+      }),
       DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
     });
-    s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
-      GenerateSecret: false,
+  });
+
+  it('gives the page one public client: authorization code only, openid email profile, the site as redirect', () => {
+    const [, client] = onlyResource(s.template, 'AWS::Cognito::UserPoolClient');
+    const p = client.Properties ?? {};
+    expect(p.UserPoolId).toEqual({ Ref: idOf(s.stack.auth.userPool as IConstruct) });
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(p.AllowedOAuthFlows).toEqual(['code']); // no implicit, no client_credentials
+    expect([...(p.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
+    expect(p.SupportedIdentityProviders).toEqual(['COGNITO']);
+    const site = `https://\${${idOf(s.stack.delivery.distribution)}.DomainName}/`;
+    expect((p.CallbackURLs as unknown[]).map(asSub)).toEqual([site]);
+    expect((p.LogoutURLs as unknown[]).map(asSub)).toEqual([site]);
+    // No password-carrying or refresh-token API flow: the page uses only the OAuth endpoints,
+    // and rotation refuses ALLOW_REFRESH_TOKEN_AUTH.
+    expect(p.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH']);
+    expect(p.RefreshTokenRotation).toMatchObject({ Feature: 'ENABLED' });
+    expect(p.EnableTokenRevocation).toBe(true);
+    expect(p.TokenValidityUnits).toEqual({
+      AccessToken: 'minutes',
+      IdToken: 'minutes',
+      RefreshToken: 'minutes',
+    });
+    expect(p.AccessTokenValidity).toBeLessThanOrEqual(60);
+    expect(p.IdTokenValidity).toBeLessThanOrEqual(60);
+  });
+
+  it('serves managed login (version 2) on a Cognito domain named after the stack and account, styled for the client', () => {
+    const [, domain] = onlyResource(s.template, 'AWS::Cognito::UserPoolDomain');
+    expect(domain.Properties).toEqual({
+      Domain: { 'Fn::Join': ['', ['pixport-', { Ref: 'AWS::AccountId' }]] },
+      ManagedLoginVersion: 2,
+      UserPoolId: { Ref: idOf(s.stack.auth.userPool as IConstruct) },
+    });
+    const [, branding] = onlyResource(s.template, 'AWS::Cognito::ManagedLoginBranding');
+    expect(branding.Properties).toEqual({
+      ClientId: { Ref: idOf(s.stack.auth.userPoolClient as IConstruct) },
+      UserPoolId: { Ref: idOf(s.stack.auth.userPool as IConstruct) },
+      UseCognitoProvidedValues: true,
     });
   });
 
@@ -511,35 +560,60 @@ describe('delivery', () => {
     expect(fn.Properties?.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
   });
 
-  it('deploys web/ with a generated config.json naming the API base and the user pool', () => {
+  it('deploys web/ with a generated config.json: the API base and how to sign in', () => {
     const [, deployment] = onlyResource(s.template, 'Custom::CDKBucketDeployment');
     expect(deployment.Properties?.DestinationBucketName).toEqual({ Ref: idOf(s.stack.storage.web) });
     expect(deployment.Properties?.DistributionPaths).toEqual(['/*']);
-    const configDir = readdirSync(s.assemblyDir).find((d) =>
-      existsSync(join(s.assemblyDir, d, 'config.json')),
-    );
-    const config = JSON.parse(readFileSync(join(s.assemblyDir, configDir as string, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ apiBase: '/api', auth: { mode: 'jwt' } });
-    // Deploy-time values travel as markers, which the deployment replaces with these.
-    const markers = JSON.stringify(deployment.Properties?.SourceMarkers);
-    expect(markers).toContain(idOf(s.stack.auth.userPool as IConstruct));
-    expect(markers).toContain(idOf(s.stack.auth.userPoolClient as IConstruct));
-    expect(Object.keys(config.auth).sort()).toEqual(['clientId', 'issuer', 'mode', 'region', 'userPoolId']);
+    const site = `https://\${${idOf(s.stack.delivery.distribution)}.DomainName}`;
+    const managedLogin = `https://\${${idOf(s.stack.auth.domain as IConstruct)}}.auth.\${AWS::Region}.amazoncognito.com`;
+    expect(pageConfigOf(s)).toEqual({
+      apiBase: '/api',
+      auth: {
+        mode: 'jwt',
+        issuer: `https://\${${idOf(s.stack.auth.userPool as IConstruct)}.ProviderURL}`,
+        clientId: `\${${idOf(s.stack.auth.userPoolClient as IConstruct)}}`,
+        scope: 'openid email profile',
+        redirectUri: `${site}/`,
+        logoutUri: `${site}/`,
+        endSessionEndpoint: `${managedLogin}/logout`,
+        signUpEndpoint: `${managedLogin}/signup`,
+      },
+    });
     const pageDir = readdirSync(s.assemblyDir).find((d) => existsSync(join(s.assemblyDir, d, 'index.html')));
     expect(pageDir).toBeDefined();
     expect(existsSync(join(s.assemblyDir, pageDir as string, 'config.json'))).toBe(false);
   });
 
+  it('tells the page the very issuer and client the authorizer trusts', () => {
+    const [, authorizer] = onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer');
+    const jwt = authorizer.Properties?.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    const { auth } = pageConfigOf(s) as { auth: { issuer: string; clientId: string } };
+    expect(auth.issuer).toBe(asSub(jwt.Issuer));
+    expect([auth.clientId]).toEqual(jwt.Audience.map(asSub));
+  });
+
+  /** The staged copy of `vendor/<name>` in the cloud assembly. */
+  const vendored = (name: string): string => {
+    const dir = readdirSync(s.assemblyDir).find((d) => existsSync(join(s.assemblyDir, d, 'vendor', name)));
+    expect(dir, `vendor/${name} is staged`).toBeDefined();
+    return readFileSync(join(s.assemblyDir, dir as string, 'vendor', name), 'utf8');
+  };
+
   it('ships the ThumbHash decoder the page imports from vendor/', () => {
     const importMap = readFileSync(join(REPO_ROOT_FOR_TEST, 'web/index.html'), 'utf8');
     expect(importMap).toContain('./vendor/thumbhash.js');
-    const vendorDir = readdirSync(s.assemblyDir).find((d) =>
-      existsSync(join(s.assemblyDir, d, 'vendor/thumbhash.js')),
+    expect(vendored('thumbhash.js')).toContain('thumbHashToDataURL');
+  });
+
+  it("ships oauth4webapi's ESM build as vendor/oauth4webapi.js, whole and with no imports of its own", () => {
+    const source = vendored('oauth4webapi.js');
+    expect(source).toBe(
+      readFileSync(join(REPO_ROOT_FOR_TEST, 'node_modules/oauth4webapi/build/index.js'), 'utf8'),
     );
-    expect(vendorDir).toBeDefined();
-    expect(readFileSync(join(s.assemblyDir, vendorDir as string, 'vendor/thumbhash.js'), 'utf8')).toContain(
-      'thumbHashToDataURL',
-    );
+    expect(source).toMatch(/export (async )?function authorizationCodeGrantRequest\b/);
+    expect(source).toMatch(/export (async )?function calculatePKCECodeChallenge\b/);
+    // Served as is beside the page, so it must not import anything by a bare name.
+    expect(source).not.toMatch(/^\s*import\s/m);
   });
 });
 
@@ -581,7 +655,7 @@ describe('operations', () => {
     s.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('outputs the URLs, the user pool and client, the bucket, the table and the queue', () => {
+  it('outputs the URLs, the user pool, its client and managed login domain, the bucket, the table and the queue', () => {
     expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
       [
         'AlarmTopicArn',
@@ -595,6 +669,7 @@ describe('operations', () => {
         'TableName',
         'UserPoolClientId',
         'UserPoolId',
+        'AuthDomainUrl',
         'WebBucketName',
       ].sort(),
     );

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -82,4 +82,41 @@ export function onlyResource(template: Template, type: string): [string, CfnReso
 /** `{ Ref: id }` or `{ 'Fn::GetAtt': [id, ...] }` pointing at logical id `id`? */
 export function refersTo(value: unknown, id: string): boolean {
   return JSON.stringify(value).includes(`"${id}"`);
+}
+
+/**
+ * A CloudFormation value in `Fn::Sub` notation, to compare by reference in a readable way.
+ *
+ * @example
+ * asSub({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['Site', 'DomainName'] }, '/']] }) // 'https://${Site.DomainName}/'
+ */
+export function asSub(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, unknown>;
+  if (typeof node.Ref === 'string') return `\${${node.Ref}}`;
+  if (Array.isArray(node['Fn::GetAtt'])) return `\${${node['Fn::GetAtt'].join('.')}}`;
+  if (Array.isArray(node['Fn::Join'])) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(asSub).join(separator);
+  }
+  throw new Error(`no Fn::Sub form for ${JSON.stringify(value)}`);
+}
+
+/**
+ * The page's config.json as the deployment will write it: the file staged in the cloud
+ * assembly, with each deploy-time marker replaced by its value in `Fn::Sub` notation
+ * (see {@link asSub}), taken from the deployment's `SourceMarkers`.
+ */
+export function pageConfigOf(s: Synthesized): Record<string, unknown> {
+  const dir = readdirSync(s.assemblyDir).find((d) => existsSync(join(s.assemblyDir, d, 'config.json')));
+  if (!dir) throw new Error('no staged config.json in the cloud assembly');
+  const [, deployment] = onlyResource(s.template, 'Custom::CDKBucketDeployment');
+  const { SourceObjectKeys: keys, SourceMarkers: markerSets } = (deployment.Properties ?? {}) as {
+    SourceObjectKeys: string[];
+    SourceMarkers: Record<string, unknown>[];
+  };
+  const markers = markerSets[keys.indexOf(`${dir.replace(/^asset\./, '')}.zip`)] ?? {};
+  let text = readFileSync(join(s.assemblyDir, dir, 'config.json'), 'utf8');
+  for (const [marker, value] of Object.entries(markers)) text = text.split(marker).join(asSub(value));
+  return JSON.parse(text);
 }

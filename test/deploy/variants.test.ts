@@ -2,14 +2,19 @@ import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readContext } from '../../deploy/lib/context.js';
-import { onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.js';
+import { asSub, onlyResource, pageConfigOf, resourcesOf, type Synthesized, synthesize } from './synth.js';
 
 describe('with an existing issuer, a custom domain, extra origins and an alarm email', () => {
   let s: Synthesized;
   beforeAll(() => {
     s = synthesize(
       {
-        existingIssuer: { issuer: 'https://id.example.com/', audience: ['pixport-api', 'pixport-web'] },
+        existingIssuer: {
+          issuer: 'https://id.example.com/',
+          audience: ['pixport-api', 'pixport-web'],
+          clientId: 'pixport-web',
+          endSessionEndpoint: 'https://id.example.com/v2/logout',
+        },
         domain: {
           domainName: 'photos.example.com',
           certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
@@ -23,9 +28,15 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
     );
   });
 
-  it('trusts the given issuer and audience and creates no user pool', () => {
-    s.template.resourceCountIs('AWS::Cognito::UserPool', 0);
-    s.template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+  it('trusts the given issuer and audience and creates nothing Cognito', () => {
+    for (const type of [
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::Cognito::UserPoolDomain',
+      'AWS::Cognito::ManagedLoginBranding',
+    ]) {
+      s.template.resourceCountIs(type, 0);
+    }
     const [, authorizer] = onlyResource(s.template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.Properties?.JwtConfiguration).toEqual({
       Issuer: 'https://id.example.com/',
@@ -33,7 +44,23 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
     });
     const outputs = Object.keys(s.template.findOutputs('*'));
     expect(outputs).not.toContain('UserPoolId');
+    expect(outputs).not.toContain('AuthDomainUrl');
     expect(outputs).toContain('JwtIssuer');
+  });
+
+  it("tells the page the issuer, the operator's client and logout endpoint, and the custom domain as redirect", () => {
+    expect(pageConfigOf(s)).toEqual({
+      apiBase: '/api',
+      auth: {
+        mode: 'jwt',
+        issuer: 'https://id.example.com/',
+        clientId: 'pixport-web',
+        scope: 'openid email profile',
+        redirectUri: 'https://photos.example.com/',
+        logoutUri: 'https://photos.example.com/',
+        endSessionEndpoint: 'https://id.example.com/v2/logout',
+      },
+    });
   });
 
   it('serves the site on the domain with the certificate, and aliases it in Route 53', () => {
@@ -83,6 +110,49 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
   });
 });
 
+describe('with self sign-up off, extra redirect URLs and a chosen domain prefix', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthesize(
+      {
+        selfSignUp: false,
+        extraAuthUrls: ['http://localhost:3000', 'https://staging.example.com/gallery/'],
+        authDomainPrefix: 'photos-example',
+      },
+      { bundle: false },
+    );
+  });
+
+  it('lets only admins create users', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('redirects to the site and the extra URLs (normalized as the page sends them) after sign-in and sign-out', () => {
+    const client = onlyResource(s.template, 'AWS::Cognito::UserPoolClient')[1].Properties ?? {};
+    const [distribution] = onlyResource(s.template, 'AWS::CloudFront::Distribution');
+    const expected = [
+      `https://\${${distribution}.DomainName}/`,
+      'http://localhost:3000/',
+      'https://staging.example.com/gallery/',
+    ];
+    expect((client.CallbackURLs as unknown[]).map(asSub)).toEqual(expected);
+    expect((client.LogoutURLs as unknown[]).map(asSub)).toEqual(expected);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+  });
+
+  it('names the managed login domain with the prefix, and gives the page no sign-up endpoint', () => {
+    const [domainId, domain] = onlyResource(s.template, 'AWS::Cognito::UserPoolDomain');
+    expect(domain.Properties).toMatchObject({ Domain: 'photos-example', ManagedLoginVersion: 2 });
+    const { auth } = pageConfigOf(s) as { auth: Record<string, unknown> };
+    expect(auth.endSessionEndpoint).toBe(
+      `https://\${${domainId}}.auth.\${AWS::Region}.amazoncognito.com/logout`,
+    );
+    expect(auth).not.toHaveProperty('signUpEndpoint');
+  });
+});
+
 describe('context', () => {
   const read = (context: Record<string, unknown>) => readContext(new App({ context }).node);
 
@@ -99,6 +169,9 @@ describe('context', () => {
         allowedOrigins: 'http://localhost:5173, https://app.example.com',
         jwtIssuer: 'https://id.example.com/',
         jwtAudience: 'a,b',
+        authClientId: 'web',
+        authEndSessionEndpoint: 'https://id.example.com/logout',
+        authSignUpEndpoint: 'https://id.example.com/signup',
         domainName: 'photos.example.com',
         certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
         hostedZoneId: 'Z1',
@@ -111,7 +184,13 @@ describe('context', () => {
       props: {
         env: { account: '111111111111', region: 'eu-west-1' },
         allowedOrigins: ['http://localhost:5173', 'https://app.example.com'],
-        existingIssuer: { issuer: 'https://id.example.com/', audience: ['a', 'b'] },
+        existingIssuer: {
+          issuer: 'https://id.example.com/',
+          audience: ['a', 'b'],
+          clientId: 'web',
+          endSessionEndpoint: 'https://id.example.com/logout',
+          signUpEndpoint: 'https://id.example.com/signup',
+        },
         domain: {
           domainName: 'photos.example.com',
           certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
@@ -123,14 +202,41 @@ describe('context', () => {
     });
   });
 
-  it('takes lists as JSON arrays too (from cdk.json)', () => {
+  it('reads the user pool parameters', () => {
+    expect(
+      read({
+        authDomainPrefix: 'photos-example',
+        selfSignUp: 'false',
+        extraAuthUrls: 'http://localhost:3000/, https://staging.example.com/',
+      }).props,
+    ).toEqual({
+      authDomainPrefix: 'photos-example',
+      selfSignUp: false,
+      extraAuthUrls: ['http://localhost:3000/', 'https://staging.example.com/'],
+    });
+    expect(read({ selfSignUp: 'true' }).props.selfSignUp).toBe(true);
+  });
+
+  it('takes booleans and lists as JSON too (from cdk.json)', () => {
+    expect(read({ selfSignUp: false }).props.selfSignUp).toBe(false);
     expect(read({ allowedOrigins: ['https://a.example.com'] }).props.allowedOrigins).toEqual([
       'https://a.example.com',
     ]);
   });
 
   it.each([
-    [{ jwtIssuer: 'https://id.example.com/' }, /jwtIssuer and jwtAudience/],
+    [{ jwtIssuer: 'https://id.example.com/' }, /jwtIssuer, jwtAudience and authClientId go together/],
+    [
+      { jwtIssuer: 'https://id.example.com/', jwtAudience: 'api' },
+      /jwtIssuer, jwtAudience and authClientId go together/,
+    ],
+    [{ authClientId: 'web' }, /jwtIssuer, jwtAudience and authClientId go together/],
+    [{ authEndSessionEndpoint: 'https://id.example.com/logout' }, /give jwtIssuer too/],
+    [
+      { jwtIssuer: 'https://id.example.com/', jwtAudience: 'api', authClientId: 'web', selfSignUp: 'false' },
+      /set up the Cognito user pool/,
+    ],
+    [{ selfSignUp: 'no' }, /selfSignUp is true or false/],
     [{ domainName: 'photos.example.com' }, /certificateArn/],
     [{ hostedZoneId: 'Z1' }, /hostedZoneId and hostedZoneName/],
     [{ logRetentionDays: '45' }, /logRetentionDays/],
