@@ -23,7 +23,17 @@
  *    SOAK_MAX_IMAGES_PER_WORKER replace the processor's defaults in the first
  *    soak, to try other recycling settings.
  *
- * The child processes of 2 and 3 run this file bundled by esbuild with the
+ * 4. HEIC: the 12 MP baseline photo of 1, encoded as HEIC by Debian's heif-enc
+ *    (libheif-examples; the bench says so when it is missing), against the same
+ *    photo as JPEG: decode (for the HEIC: libheif-js to RGB pixels; for the
+ *    JPEG: as in 1) and the full preset set, in-process and through the
+ *    processor, medians of BENCH_ITERATIONS; peak RSS as in 2; then
+ *    HEIC_SOAK_COUNT (default 20) HEICs through one processor with its default
+ *    recycling and with the worker replaced after every HEIC
+ *    (maxLibheifHeapBytes 0). BENCH_HEIC_ONLY=1 runs only this part and prints
+ *    it without writing the report.
+ *
+ * The child processes of 2, 3 and 4 run this file bundled by esbuild with the
  * worker thread beside it, as the Lambda function runs it: under tsx every
  * thread would also carry the TypeScript loader, ~50-120 MiB that production
  * never has.
@@ -53,6 +63,8 @@ const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
 const SOAK_COUNT = Number(process.env.SOAK_COUNT ?? 1000);
 const SOAK_NO_RECYCLE_COUNT = Number(process.env.SOAK_NO_RECYCLE_COUNT ?? 120);
 const SAMPLE_EVERY = Number(process.env.SOAK_SAMPLE_EVERY ?? 100);
+const HEIC_ONLY = process.env.BENCH_HEIC_ONLY === '1';
+const HEIC_SOAK_COUNT = Number(process.env.HEIC_SOAK_COUNT ?? 20);
 const MAX_PIXELS = 50_000_000;
 
 interface Photo {
@@ -82,9 +94,14 @@ const SOAK_PHOTOS: Photo[] = [
   photo(6000, 4000, true, 5),
 ];
 
+/** The photo the HEIC part encodes as HEIC: the 12 MP baseline JPEG of the speed part. */
+const HEIC_PHOTO: Photo = photo(4000, 3000, false);
+
 const METHODS = ['pipeline', 'processor', 'per-preset', 'sharp'] as const;
 const SPEED_METHODS = [...METHODS, 'decode', 'encode'] as const;
-type Method = (typeof SPEED_METHODS)[number];
+/** The HEIC part's methods: libheif-js's decode alone, then the pipeline and the processor. */
+const HEIC_METHODS = ['heic-decode', 'pipeline', 'processor'] as const;
+type Method = (typeof SPEED_METHODS)[number] | (typeof HEIC_METHODS)[number];
 
 async function photoFile(p: Photo): Promise<string> {
   await mkdir(CACHE, { recursive: true });
@@ -99,6 +116,23 @@ async function photoFile(p: Photo): Promise<string> {
       seed: p.seed,
     });
     await writeFile(file, bytes);
+  }
+  return file;
+}
+
+/** `p` as a HEIC made by heif-enc from its JPEG (libheif's default quality, 50), cached beside it. */
+async function heicFile(p: Photo): Promise<string> {
+  const jpeg = await photoFile(p);
+  const file = jpeg.replace(/\.jpg$/, '.heic');
+  if (!existsSync(file)) {
+    const { execFileSync } = await import('node:child_process');
+    try {
+      execFileSync('heif-enc', [jpeg, '-o', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (e) {
+      throw new Error('the HEIC part needs heif-enc to make its photo: apt-get install -y libheif-examples', {
+        cause: e,
+      });
+    }
   }
   return file;
 }
@@ -147,10 +181,32 @@ async function makeRunner(
   }
   const vips = await loadVips();
   const { renderImage } = await import('../src/adapters/image/wasm-vips-pipeline.js');
+  // libheif-js is loaded by the first HEIC, as a worker loads it, so JPEG runs never carry it.
+  const { LibheifDecoder } = await import('../src/adapters/image/libheif-decoder.js');
+  let loading: ReturnType<typeof LibheifDecoder.load> | undefined;
+  const libheifFor = async (bytes: Uint8Array) => {
+    const { ContentType } = await import('../src/domain/content-type.js');
+    const sniffed = ContentType.sniff(bytes);
+    if (sniffed.kind !== 'image' || (sniffed.format !== 'heic' && sniffed.format !== 'heif'))
+      return undefined;
+    loading ??= LibheifDecoder.load();
+    return loading;
+  };
+  if (method === 'heic-decode') {
+    return {
+      run: async (bytes) => {
+        const libheif = await libheifFor(bytes);
+        if (!libheif) throw new Error('heic-decode takes HEICs only');
+        const r = libheif.decodePrimary(bytes, (pixels) => pixels.width);
+        if (!r.ok) throw r.error;
+      },
+      close: async () => {},
+    };
+  }
   if (method === 'pipeline') {
     return {
       run: async (bytes) => {
-        const r = renderImage(vips, bytes, settings, { maxPixels: MAX_PIXELS });
+        const r = renderImage(vips, bytes, settings, { maxPixels: MAX_PIXELS }, await libheifFor(bytes));
         if (!r.ok) throw new Error(JSON.stringify(r.error));
       },
       close: async () => {},
@@ -255,10 +311,11 @@ async function buildChildBundle(): Promise<string> {
 }
 
 /** Runs the bundled benchmark in a fresh process and returns the JSON it prints last. */
-function child<T>(bundle: string, args: string[]): Promise<T> {
+function child<T>(bundle: string, args: string[], env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [bundle, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => {
@@ -300,12 +357,18 @@ async function childRss(method: Method, file: string): Promise<void> {
 }
 
 /** The recycling settings of the first soak: the processor's defaults unless overridden. */
-function soakRecycling(): { maxHeapBytes?: number; maxImagesPerWorker?: number } {
+function soakRecycling(): {
+  maxHeapBytes?: number;
+  maxImagesPerWorker?: number;
+  maxLibheifHeapBytes?: number;
+} {
   const heapMib = process.env.SOAK_MAX_HEAP_MIB;
   const images = process.env.SOAK_MAX_IMAGES_PER_WORKER;
+  const libheifMib = process.env.SOAK_MAX_LIBHEIF_HEAP_MIB;
   return {
     ...(heapMib ? { maxHeapBytes: Number(heapMib) * 1024 * 1024 } : {}),
     ...(images ? { maxImagesPerWorker: Number(images) } : {}),
+    ...(libheifMib ? { maxLibheifHeapBytes: Number(libheifMib) * 1024 * 1024 } : {}),
   };
 }
 
@@ -313,7 +376,13 @@ interface SoakReport {
   readonly count: number;
   readonly seconds: number;
   readonly failures: number;
-  readonly samples: { images: number; rssMb: number; heapMb: number; workersStarted: number }[];
+  readonly samples: {
+    images: number;
+    rssMb: number;
+    heapMb: number;
+    libheifHeapMb: number;
+    workersStarted: number;
+  }[];
   readonly maxRssMb: number;
   readonly workersStarted: number;
   readonly workersLost: number;
@@ -352,6 +421,7 @@ async function childSoak(mode: 'recycle' | 'no-recycle', count: number, files: s
         images: i,
         rssMb: Math.round(process.memoryUsage.rss() / 1024 / 1024),
         heapMb: Math.round((stats.current?.heapBytes ?? 0) / 1024 / 1024),
+        libheifHeapMb: Math.round((stats.current?.libheifHeapBytes ?? 0) / 1024 / 1024),
         workersStarted: stats.workersStarted,
       });
       console.error(`soak ${mode}: ${JSON.stringify(samples.at(-1))}`);
@@ -375,14 +445,113 @@ async function childSoak(mode: 'recycle' | 'no-recycle', count: number, files: s
 
 // ---- the benchmark -----------------------------------------------------------
 
+type Log = (s: string) => void;
+
+/**
+ * Part 4: the 12 MP photo as HEIC against the same photo as JPEG. Returns the
+ * report's lines; `bundle` is the child processes' bundle.
+ */
+async function heicPart(log: Log, bundle: string): Promise<string[]> {
+  log('HEIC: the 12 MP photo as JPEG and as HEIC (heif-enc, cached)');
+  const files = { JPEG: await photoFile(HEIC_PHOTO), HEIC: await heicFile(HEIC_PHOTO) };
+  const formats = ['JPEG', 'HEIC'] as const;
+  const bytes = {
+    JPEG: new Uint8Array(await readFile(files.JPEG)),
+    HEIC: new Uint8Array(await readFile(files.HEIC)),
+  };
+  const decodeOf = { JPEG: 'decode', HEIC: 'heic-decode' } as const;
+  const methods = ['decode', ...HEIC_METHODS] as const;
+  const runners = new Map<Method, Awaited<ReturnType<typeof makeRunner>>>();
+  for (const m of methods) runners.set(m, await makeRunner(m));
+  const jobs = formats.flatMap((f) =>
+    [decodeOf[f], 'pipeline', 'processor'].map((m) => ({ format: f, method: m as Method })),
+  );
+  // Warm-up: the first processor render also starts its worker and loads libheif-js.
+  for (const { format, method } of jobs) await runners.get(method)?.run(bytes[format]);
+  const times = new Map<string, number[]>();
+  for (let it = 0; it < ITERATIONS; it++) {
+    log(`HEIC: speed iteration ${it + 1}/${ITERATIONS}`);
+    for (const [k] of jobs.entries()) {
+      const { format, method } = jobs[(k + it) % jobs.length] as (typeof jobs)[number];
+      const t = performance.now();
+      await runners.get(method)?.run(bytes[format]);
+      const key = `${format}:${method}`;
+      times.set(key, [...(times.get(key) ?? []), performance.now() - t]);
+    }
+  }
+  for (const r of runners.values()) await r.close();
+
+  log(`HEIC: peak RSS, ${RSS_RUNS} child processes per method and format`);
+  const rss = new Map<string, number[]>();
+  for (let run = 0; run < RSS_RUNS; run++) {
+    for (const format of formats) {
+      for (const method of ['pipeline', 'processor'] as const) {
+        const r = await child<{ maxRssBytes: number }>(bundle, ['--child', 'rss', method, files[format]]);
+        const key = `${format}:${method}`;
+        rss.set(key, [...(rss.get(key) ?? []), r.maxRssBytes]);
+      }
+    }
+  }
+
+  log(`HEIC: ${HEIC_SOAK_COUNT} HEICs through one processor, default recycling, then a worker per HEIC`);
+  const soakArgs = ['--child', 'soak', 'recycle', String(HEIC_SOAK_COUNT), files.HEIC];
+  const keep = await child<SoakReport>(bundle, soakArgs);
+  const each = await child<SoakReport>(bundle, soakArgs, { SOAK_MAX_LIBHEIF_HEAP_MIB: '0' });
+
+  const med = (format: string, method: string) => median(times.get(`${format}:${method}`) ?? []);
+  const lines: string[] = [];
+  lines.push('## HEIC', '');
+  lines.push(
+    `The ${HEIC_PHOTO.width}x${HEIC_PHOTO.height} baseline photo of the speed table as JPEG and as HEIC ` +
+      `(Debian's heif-enc, libheif's default quality; libheif-js ${versionOf('libheif-js')} decodes it). ` +
+      'decode: for the JPEG as above; for the HEIC libheif-js alone, to full-size RGB (no shrink-on-load exists for HEVC). ' +
+      'pipeline: the full preset set in-process; processor: the same through WasmVipsImageProcessor. ' +
+      `Medians of ${ITERATIONS} runs; peak RSS as above (a fresh process rendering the photo twice).`,
+    '',
+  );
+  lines.push(
+    '| photo | size | decode ms | pipeline ms | processor ms | peak RSS MiB pipeline / processor |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
+  for (const format of formats) {
+    lines.push(
+      `| ${HEIC_PHOTO.name} ${format} | ${(bytes[format].length / 1024 / 1024).toFixed(1)} MB | ` +
+        `${med(format, decodeOf[format]).toFixed(0)} | ${med(format, 'pipeline').toFixed(0)} | ` +
+        `${med(format, 'processor').toFixed(0)} | ` +
+        `${['pipeline', 'processor'].map((m) => mb(median(rss.get(`${format}:${m}`) ?? []))).join(' / ')} |`,
+    );
+  }
+  lines.push('');
+  const soakLine = (title: string, r: SoakReport) =>
+    `| ${title} | ${((r.seconds * 1000) / r.count).toFixed(0)} | ${r.workersStarted} | ${r.maxRssMb} | ${r.failures} |`;
+  lines.push(
+    `${HEIC_SOAK_COUNT} HEICs in a row through one processor:`,
+    '',
+    '| recycling | ms/image | workers started | peak RSS MiB | failures |',
+    '| --- | --- | --- | --- | --- |',
+    soakLine('defaults', keep),
+    soakLine('a worker per HEIC (maxLibheifHeapBytes 0)', each),
+    '',
+  );
+  return lines;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const log = (s: string) =>
     console.error(`[${((performance.now() - benchStarted) / 1000).toFixed(0)}s] ${s}`);
 
+  if (HEIC_ONLY) {
+    log('bundling the benchmark for its child processes');
+    console.log((await heicPart(log, await buildChildBundle())).join('\n'));
+    return;
+  }
+
   log(`generating photos (cached in ${CACHE})`);
   const speedFiles = await Promise.all(SPEED_PHOTOS.map(photoFile));
   const soakFiles = await Promise.all(SOAK_PHOTOS.map(photoFile));
+  // The HEIC part runs last; its photo is made first, so a missing heif-enc fails now.
+  await heicFile(HEIC_PHOTO);
   const speedBytes = await Promise.all(speedFiles.map(async (f) => new Uint8Array(await readFile(f))));
 
   log('speed: warming up');
@@ -516,6 +685,7 @@ async function main(): Promise<void> {
       `than with one worker for all (${msPerImage(soak).toFixed(0)} vs ${msPerImage(noRecycle).toFixed(0)} ms).`,
     '',
   );
+  lines.push(...(await heicPart(log, bundle)));
 
   const report = lines.join('\n');
   await mkdir(join(RESULTS, '..'), { recursive: true });

@@ -5,7 +5,8 @@
  *   dist/http/index.mjs
  *   dist/thumbnail-worker/index.mjs              the handler
  *   dist/thumbnail-worker/wasm-vips-worker.js    the image worker thread, started beside the handler
- *   dist/thumbnail-worker/node_modules/wasm-vips only the files wasm-vips loads at run time
+ *   dist/thumbnail-worker/node_modules/          only the files of wasm-vips and libheif-js
+ *                                                loaded at run time
  *
  * What each bundle holds, and the esbuild settings, come from
  * deploy/lib/lambda-bundle.ts, which the CDK stack bundles from as well.
@@ -15,7 +16,7 @@
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { IMAGE_WORKER_THREAD, LAMBDA_ENTRIES, WASM_VIPS_FILES } from '../deploy/lib/lambda-bundle.js';
+import { IMAGE_WORKER_THREAD, LAMBDA_ENTRIES, WORKER_PACKAGE_FILES } from '../deploy/lib/lambda-bundle.js';
 import { buildImageWorkerThread, nodeBundle, root } from './bundles.js';
 
 const outdir = resolve(root, process.argv[2] ?? 'dist');
@@ -34,23 +35,23 @@ async function main(): Promise<void> {
 
   const worker = join(outdir, 'thumbnail-worker');
   await buildImageWorkerThread(worker);
-  for (const file of WASM_VIPS_FILES) {
-    const to = join(worker, 'node_modules/wasm-vips', file);
+  for (const file of WORKER_PACKAGE_FILES) {
+    const to = join(worker, 'node_modules', file);
     await mkdir(dirname(to), { recursive: true });
-    await copyFile(join(root, 'node_modules/wasm-vips', file), to);
+    await copyFile(join(root, 'node_modules', file), to);
   }
 
   for (const file of [
     'http/index.mjs',
     'thumbnail-worker/index.mjs',
     `thumbnail-worker/${IMAGE_WORKER_THREAD.file}`,
-    ...WASM_VIPS_FILES.filter((f) => f.endsWith('.wasm')).map(
-      (f) => `thumbnail-worker/node_modules/wasm-vips/${f}`,
+    ...WORKER_PACKAGE_FILES.filter((f) => f.endsWith('.wasm')).map(
+      (f) => `thumbnail-worker/node_modules/${f}`,
     ),
   ]) {
     const { size } = await stat(join(outdir, file));
     console.log(
-      `${relative(root, join(outdir, file)).padEnd(62)} ${(size / 1024).toFixed(0).padStart(7)} KiB`,
+      `${relative(root, join(outdir, file)).padEnd(72)} ${(size / 1024).toFixed(0).padStart(7)} KiB`,
     );
   }
 }

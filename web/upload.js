@@ -14,9 +14,14 @@ export const ACCEPTED_TYPES = new Map([
   ['image/gif', 'GIF'],
   ['image/avif', 'AVIF'],
   ['image/tiff', 'TIFF'],
+  ['image/heic', 'HEIC'],
+  ['image/heif', 'HEIF'],
 ]);
 
-/** Browsers leave `File.type` empty for types the OS does not know (AVIF on older systems, often). */
+/**
+ * Browsers leave `File.type` empty for types the OS does not know (AVIF on older
+ * systems, HEIC off Apple's, often). Matched in lower case: phones name files IMG_0001.HEIC.
+ */
 const BY_EXTENSION = new Map([
   ['jpg', 'image/jpeg'],
   ['jpeg', 'image/jpeg'],
@@ -27,6 +32,8 @@ const BY_EXTENSION = new Map([
   ['avif', 'image/avif'],
   ['tif', 'image/tiff'],
   ['tiff', 'image/tiff'],
+  ['heic', 'image/heic'],
+  ['heif', 'image/heif'],
 ]);
 
 /** The default of the service's `maxOriginalBytes`, used unless config.json says otherwise. */
@@ -64,7 +71,6 @@ export function contentTypeOf(file) {
  */
 function kindOf(type) {
   if (type === 'image/svg+xml') return 'SVG images';
-  if (type.startsWith('image/heic') || type.startsWith('image/heif')) return 'HEIC photos';
   if (type === 'text/plain') return 'text files';
   return type ? `${type} files` : 'files of an unknown type';
 }
@@ -78,7 +84,7 @@ function kindOf(type) {
 export function rejectionOf(file, maxBytes) {
   const type = contentTypeOf(file);
   if (!ACCEPTED_TYPES.has(type)) {
-    return `${kindOf(type)} are not accepted; choose a JPEG, PNG, WebP, GIF, AVIF or TIFF image.`;
+    return `${kindOf(type)} are not accepted; choose a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image.`;
   }
   if (file.size === 0) return 'the file is empty.';
   if (file.size > maxBytes) {

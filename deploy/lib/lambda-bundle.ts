@@ -26,18 +26,26 @@ export const IMAGE_WORKER_THREAD = {
 export const THREAD_PACKAGE_JSON = `${JSON.stringify({ type: 'module' }, null, 2)}\n`;
 
 /**
- * What ships of the wasm-vips package, relative to it, into
- * `node_modules/wasm-vips` beside the worker: only what it loads on Node (its
- * ES module, the core and the HEIF side module for AVIF) plus its licences.
- * The browser builds and the JPEG XL and SVG modules stay out.
+ * What ships beside the worker of the packages it loads at run time rather
+ * than bundling, relative to `node_modules`: only what they load on Node, plus
+ * their licences.
+ * - wasm-vips: its ES module, the core and the HEIF side module for AVIF; the
+ *   browser builds and the JPEG XL and SVG modules stay out.
+ * - libheif-js: the wasm build's loader and its .wasm, which decode HEIC; the
+ *   pure-JS build, the bundle with the .wasm inlined as text and the typings stay out.
  */
-export const WASM_VIPS_FILES = [
-  'package.json',
-  'LICENSE',
-  'THIRD-PARTY-NOTICES.md',
-  'lib/vips-node.mjs',
-  'lib/vips.wasm',
-  'lib/vips-heif.wasm',
+export const WORKER_PACKAGE_FILES = [
+  'wasm-vips/package.json',
+  'wasm-vips/LICENSE',
+  'wasm-vips/THIRD-PARTY-NOTICES.md',
+  'wasm-vips/lib/vips-node.mjs',
+  'wasm-vips/lib/vips.wasm',
+  'wasm-vips/lib/vips-heif.wasm',
+  'libheif-js/package.json',
+  'libheif-js/LICENSE',
+  'libheif-js/libheif-wasm/LICENSE',
+  'libheif-js/libheif-wasm/libheif.js',
+  'libheif-js/libheif-wasm/libheif.wasm',
 ] as const;
 
 /**
@@ -75,9 +83,10 @@ export const BUNDLE_FLAGS: BundleFlags = {
   // built-ins. The alias keeps clear of a `createRequire` import in the bundle.
   banner:
     "import { createRequire as __pixportCreateRequire } from 'node:module'; const require = __pixportCreateRequire(import.meta.url);",
-  // wasm-vips is an Emscripten build that finds its .wasm files and spawns its own
-  // threads relative to its own module file, so it ships as a package instead.
-  external: ['wasm-vips'],
+  // wasm-vips and libheif-js are Emscripten builds that find their .wasm files (and
+  // wasm-vips its threads' script) relative to their own module file, so they ship as
+  // packages instead (WORKER_PACKAGE_FILES), and no .wasm ends up inlined in a bundle.
+  external: ['wasm-vips', 'libheif-js'],
   // esbuild's size table on every build is noise; its warnings and errors still show.
   logLevel: 'warning',
 };

@@ -14,7 +14,7 @@ import {
   IMAGE_WORKER_THREAD,
   LAMBDA_ENTRIES,
   THREAD_PACKAGE_JSON,
-  WASM_VIPS_FILES,
+  WORKER_PACKAGE_FILES,
 } from './lambda-bundle.js';
 import { NodeLambda } from './node-lambda.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
@@ -92,7 +92,7 @@ export class ThumbnailProcessing extends Construct {
       timeout: WORKER_TIMEOUT,
       logRetention: props.logRetention,
       environment: props.environment(this.queue),
-      afterBundling: shipWasmVips,
+      afterBundling: shipWorkerPackages,
     }).fn;
 
     this.worker.addEventSource(
@@ -121,13 +121,13 @@ export class ThumbnailProcessing extends Construct {
  * Completes the worker bundle as `npm run build` (scripts/build.ts) completes
  * dist/thumbnail-worker, from the same layout (lambda-bundle.ts): the image
  * worker thread beside `index.mjs` with the package.json that makes it an ES
- * module, and the files of wasm-vips it loads, under node_modules. Copied from
- * the installed package, so bundling needs no network.
+ * module, and the files of wasm-vips and libheif-js it loads, under
+ * node_modules. Copied from the installed packages, so bundling needs no network.
  */
-function shipWasmVips(inputDir: string, outputDir: string): string[] {
-  const pkg = `${inputDir}/node_modules/wasm-vips`;
-  const dest = `${outputDir}/node_modules/wasm-vips`;
-  const dirs = new Set(WASM_VIPS_FILES.map((file) => posix.dirname(`${dest}/${file}`)));
+function shipWorkerPackages(inputDir: string, outputDir: string): string[] {
+  const from = `${inputDir}/node_modules`;
+  const dest = `${outputDir}/node_modules`;
+  const dirs = new Set(WORKER_PACKAGE_FILES.map((file) => posix.dirname(`${dest}/${file}`)));
   return [
     shell([
       `${inputDir}/node_modules/.bin/esbuild`,
@@ -137,7 +137,7 @@ function shipWasmVips(inputDir: string, outputDir: string): string[] {
     ]),
     `${shell(['printf', '%s', THREAD_PACKAGE_JSON])} > ${shell([`${outputDir}/package.json`])}`,
     shell(['mkdir', '-p', ...dirs]),
-    ...WASM_VIPS_FILES.map((file) => shell(['cp', `${pkg}/${file}`, `${dest}/${file}`])),
+    ...WORKER_PACKAGE_FILES.map((file) => shell(['cp', `${from}/${file}`, `${dest}/${file}`])),
   ];
 }
 

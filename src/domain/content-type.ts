@@ -1,8 +1,12 @@
 import { UnsupportedMediaTypeError } from './errors.js';
 import { err, ok, type Result } from './result.js';
 
-/** The image formats Pixport accepts as originals. */
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff';
+/**
+ * The image formats Pixport accepts as originals. `heic` is HEIF with HEVC-coded
+ * images (what phones write); `heif` is a file that only says "HEIF" (`mif1`),
+ * which the decoder reads when its images are HEVC-coded too.
+ */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heic' | 'heif';
 
 /** A media type Pixport accepts, as it appears on the wire. */
 export type ContentType = `image/${ImageFormat}`;
@@ -14,6 +18,8 @@ const MEDIA_TYPES: Record<ImageFormat, ContentType> = {
   gif: 'image/gif',
   avif: 'image/avif',
   tiff: 'image/tiff',
+  heic: 'image/heic',
+  heif: 'image/heif',
 };
 
 const FORMAT_OF: Record<string, ImageFormat> = {
@@ -25,6 +31,8 @@ const FORMAT_OF: Record<string, ImageFormat> = {
   'image/gif': 'gif',
   'image/avif': 'avif',
   'image/tiff': 'tiff',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
 };
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0): boolean =>
@@ -44,8 +52,11 @@ const ftypBrands = (bytes: Uint8Array): string[] | undefined => {
   return brands;
 };
 
-// HEVC-coded HEIF. 'mif1'/'msf1' only say "HEIF structure" and AVIF files carry them too
-// (often as the major brand, e.g. ftyp mif1 + compatible avif), so they decide nothing alone.
+// HEVC-coded HEIF: image brands (heic, heix, heim, heis) and the image-sequence ones
+// (hevc, hevx), whose files carry a primary image as well. 'mif1'/'msf1' only say "HEIF
+// structure" and AVIF files carry them too (often as the major brand, e.g. ftyp mif1 +
+// compatible avif): without an AV1 brand they are taken as HEIF, and whether their images
+// are HEVC-coded is the decoder's to find out (it refuses other codecs as unsupported).
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis']);
 const HEIF_BRANDS = new Set(['mif1', 'msf1']);
 
@@ -97,9 +108,9 @@ export const ContentType = {
     const brands = ftypBrands(bytes);
     if (brands) {
       if (brands[0] === 'avif' || brands[0] === 'avis') return { kind: 'image', format: 'avif' };
-      if (brands.some((b) => HEVC_BRANDS.has(b))) return { kind: 'other', what: 'HEIC/HEIF' };
+      if (brands.some((b) => HEVC_BRANDS.has(b))) return { kind: 'image', format: 'heic' };
       if (brands.includes('avif') || brands.includes('avis')) return { kind: 'image', format: 'avif' };
-      if (brands.some((b) => HEIF_BRANDS.has(b))) return { kind: 'other', what: 'HEIC/HEIF' };
+      if (brands.some((b) => HEIF_BRANDS.has(b))) return { kind: 'image', format: 'heif' };
       return { kind: 'other', what: 'an ISO media file' };
     }
     if (bytes.length === 0) return { kind: 'other', what: 'an empty file' };

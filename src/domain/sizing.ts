@@ -14,6 +14,12 @@ export interface CropWindow {
   readonly height: number;
 }
 
+/** A point in a source image, in its (oriented) pixels: what a cover crop is centred on. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
 /** How to make one rendition: crop this window of the (oriented) source, then scale it to `output`. */
 export interface RenditionPlan {
   readonly preset: string;
@@ -22,6 +28,13 @@ export interface RenditionPlan {
 }
 
 const atLeastOne = (n: number): number => Math.max(1, Math.round(n));
+
+/** `n` clamped to [min, max]. */
+const within = (min: number, max: number, n: number): number => Math.min(max, Math.max(min, n));
+
+/** A focus coordinate, or the middle of `side` when there is none (or it is no number). */
+const focusOn = (at: number | undefined, side: number): number =>
+  at !== undefined && Number.isFinite(at) ? at : side / 2;
 
 /**
  * The size an image shows at once its EXIF orientation is applied:
@@ -57,7 +70,9 @@ const sameAspect = (size: Size, box: Size): boolean =>
 /**
  * Fills a box by cropping, without enlarging: the output has the box's aspect
  * ratio and is as large as the source allows up to the box; the crop window is
- * the largest centred window of that aspect ratio that lies inside the source.
+ * the largest window of that aspect ratio that lies inside the source, centred
+ * on `focus` (what matters in the picture, e.g. libvips' attention centre) as
+ * far as the source's edges allow, or on the source's centre without one.
  *
  * A source that already has the box's aspect ratio within rounding is not
  * cropped, and the output is derived from the box rather than by scaling the
@@ -67,7 +82,7 @@ const sameAspect = (size: Size, box: Size): boolean =>
  * @example coverBox({ width: 4000, height: 3000 }, { width: 256, height: 256 })
  * // { crop: { left: 500, top: 0, width: 3000, height: 3000 }, output: { width: 256, height: 256 } }
  */
-export function coverBox(source: Size, box: Size): { crop: CropWindow; output: Size } {
+export function coverBox(source: Size, box: Size, focus?: Point): { crop: CropWindow; output: Size } {
   let cropWidth = source.width;
   let cropHeight = source.height;
   if (!sameAspect(source, box)) {
@@ -78,8 +93,8 @@ export function coverBox(source: Size, box: Size): { crop: CropWindow; output: S
     }
   }
   const crop: CropWindow = {
-    left: Math.floor((source.width - cropWidth) / 2),
-    top: Math.floor((source.height - cropHeight) / 2),
+    left: within(0, source.width - cropWidth, Math.floor(focusOn(focus?.x, source.width) - cropWidth / 2)),
+    top: within(0, source.height - cropHeight, Math.floor(focusOn(focus?.y, source.height) - cropHeight / 2)),
     width: cropWidth,
     height: cropHeight,
   };
@@ -95,12 +110,20 @@ export function coverBox(source: Size, box: Size): { crop: CropWindow; output: S
   return { crop, output };
 }
 
-/** The plan for one preset, from the source's stored size and EXIF orientation. */
-export function planRendition(stored: Size, orientation: number, preset: Preset): RenditionPlan {
+/**
+ * The plan for one preset, from the source's stored size and EXIF orientation;
+ * a cover crop is centred on `focus` (in the oriented source's pixels) when one is given.
+ */
+export function planRendition(
+  stored: Size,
+  orientation: number,
+  preset: Preset,
+  focus?: Point,
+): RenditionPlan {
   const source = orientedSize(stored, orientation);
   const box = { width: preset.width, height: preset.height };
   if (preset.fit === 'cover') {
-    const { crop, output } = coverBox(source, box);
+    const { crop, output } = coverBox(source, box, focus);
     return { preset: preset.name, crop, output };
   }
   return {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoJson } from '../../src/entrypoints/http/schemas.js';
 import type { DevServer } from '../../src/entrypoints/node/dev-server.js';
 import { startLocalDevServer } from '../support/dev-server.js';
+import { heicSample } from '../support/heic.js';
 import { orientation6Jpeg, photoPng, svgImage } from '../support/images.js';
 
 /**
@@ -133,6 +134,21 @@ describe('the gallery page', () => {
     await failed.waitFor({ timeout: 20_000 });
     expect(await failed.locator('.badge').textContent()).toMatch(/^Failed: \S/);
     expect((await listPhotos()).map((p) => p.filename)).not.toContain('drawing.svg');
+  });
+
+  it('takes an iPhone photo, IMG_0001.HEIC with no declared type, and shows it upright', async () => {
+    // Off Apple's systems a browser often leaves File.type empty for HEIC: the page goes by the name.
+    await page
+      .locator('#files')
+      .setInputFiles([{ name: 'IMG_0001.HEIC', mimeType: '', buffer: Buffer.from(heicSample('rotated')) }]);
+    await thumbnailLoaded('IMG_0001.HEIC');
+    // Stored 480x320; its clap and irot make it 300x400, as the phone showed it.
+    expect((await listPhotos()).find((p) => p.filename === 'IMG_0001.HEIC')).toMatchObject({
+      status: 'ready',
+      contentType: 'image/heic',
+      width: 300,
+      height: 400,
+    });
   });
 
   it('saves screenshots at desktop and phone width', async () => {

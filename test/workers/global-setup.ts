@@ -3,14 +3,14 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Test images made in Node (workerd has no encoder), base64. */
-    workerImages: { readonly portraitJpeg: string; readonly squarePng: string };
+    workerImages: { readonly portraitJpeg: string; readonly squarePng: string; readonly rotatedHeic: string };
   }
 }
 
 /**
  * Makes the test images in Node with sharp before the workerd tests start:
  * a 1600x1200 JPEG stored sideways (EXIF orientation 6, so it shows 1200x1600)
- * and a small PNG with alpha.
+ * and a small PNG with alpha; and the committed rotated HEIC sample (test/fixtures/heic).
  */
 export default async function setup(project: TestProject): Promise<void> {
   const { default: sharp } = await import('sharp');
@@ -25,8 +25,10 @@ export default async function setup(project: TestProject): Promise<void> {
   })
     .png()
     .toBuffer();
+  const { heicSample } = await import('../support/heic.js');
   project.provide('workerImages', {
     portraitJpeg: portraitJpeg.toString('base64'),
     squarePng: squarePng.toString('base64'),
+    rotatedHeic: Buffer.from(heicSample('rotated')).toString('base64'),
   });
 }

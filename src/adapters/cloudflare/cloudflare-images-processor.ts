@@ -12,8 +12,9 @@ import type {
   RenderedImage,
   RenderOutput,
 } from '../../application/ports/image-processor.js';
-import { ContentType } from '../../domain/content-type.js';
+import { ContentType, type ImageFormat } from '../../domain/content-type.js';
 import { CorruptImageError, UnsupportedImageError } from '../../domain/errors.js';
+import { readHeifHeader } from '../../domain/heif-header.js';
 import { pixelLimitError } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -25,8 +26,10 @@ const PLACEHOLDER_BOX = { width: 100, height: 100 };
 
 const MIME: Record<string, string> = { webp: 'image/webp', avif: 'image/avif', jpeg: 'image/jpeg' };
 
-// The Images binding reads GIF, JPEG, PNG, WebP and AVIF; TIFF it does not.
-const BINDING_READS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif']);
+// The Images binding reads GIF, JPEG, PNG, WebP, AVIF and HEIC; TIFF it does not.
+const BINDING_READS = new Set<ImageFormat>(['jpeg', 'png', 'webp', 'gif', 'avif', 'heic', 'heif']);
+
+const isHeif = (format: ImageFormat): boolean => format === 'heic' || format === 'heif';
 
 const streamOf = (bytes: Uint8Array): WorkersReadableStream<Uint8Array> =>
   new Blob([bytes as Uint8Array<ArrayBuffer>]).stream() as unknown as WorkersReadableStream<Uint8Array>;
@@ -41,20 +44,34 @@ const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...byte
 const inputProblem = (error: unknown): string => {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'number') throw error;
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  // libvips behind the local binding prefixes its reason with a line per seek it retried.
+  return (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .filter((line) => !/^source: bad seek/.test(line.trim()))
+    .join(' ')
+    .slice(0, 200);
 };
 
 /**
  * ImageProcessor on the Cloudflare Images binding, for the Worker: wasm-vips
  * needs threads, which workerd lacks. It makes the same renditions as the
- * wasm-vips adapter: the sizes of the domain's `planRendition` (cover crops
- * centred, inside boxes without enlarging), upright, without metadata (the
- * binding's WebP output keeps no EXIF) and in the configured format and
- * quality; the first frame of a GIF. The binding applies the EXIF
- * orientation itself (hosted, and locally since Miniflare 5); the adapter
- * reads it only to plan the display size. The ThumbHash is made from a PNG of at
- * most 100x100 px that the binding renders from the smallest rendition and
- * this adapter decodes itself.
+ * wasm-vips adapter: the sizes of the domain's `planRendition` (inside boxes
+ * without enlarging; cover crops placed by the binding's `gravity: 'auto'`,
+ * its saliency detection, where wasm-vips uses libvips' attention), upright,
+ * without metadata (the binding's WebP output keeps no EXIF) and in the
+ * configured format and quality; the first frame of a GIF. The binding
+ * applies the EXIF orientation itself (hosted, and locally since Miniflare
+ * 5); the adapter reads it only to plan the display size.
+ *
+ * A HEIC's header is read here (the domain's readHeifHeader), not by the
+ * binding: the pixel limit applies to its `ispe` before the binding decodes
+ * anything, and its `irot`/`clap` give the display size. The hosted binding
+ * decodes HEIC; Miniflare's local one (sharp, whose libheif has no HEVC
+ * decoder) cannot, and any refusal of a HEIC by the binding is an
+ * `unsupported-format` failure that quotes it (docs/cloudflare.md).
+ *
+ * The ThumbHash is made from a PNG of at most 100x100 px that the binding
+ * renders from the smallest rendition and this adapter decodes itself.
  *
  * Each rendition is one transform of the original: the binding has no
  * decoded image to share between calls, and it shrinks on load itself.
@@ -67,12 +84,28 @@ export class CloudflareImagesProcessor implements ImageProcessor {
   constructor(private readonly images: ImagesBinding) {}
 
   async probe(bytes: Uint8Array): Promise<Result<ImageProbe, ImageRejection>> {
+    const read = await this.readHeader(bytes);
+    return read.ok ? ok(read.value.probe) : read;
+  }
+
+  /** The probe, and the size a decode allocates, which the pixel limit is applied to. */
+  private async readHeader(
+    bytes: Uint8Array,
+  ): Promise<Result<{ probe: ImageProbe; decodes: Size }, ImageRejection>> {
     const sniffed = ContentType.sniff(bytes);
     if (sniffed.kind !== 'image') {
       return err(new UnsupportedImageError(`${sniffed.what} is not an accepted image format`));
     }
     if (!BINDING_READS.has(sniffed.format)) {
       return err(new UnsupportedImageError(`${sniffed.format} is not read by the Cloudflare Images binding`));
+    }
+    if (isHeif(sniffed.format)) {
+      const heif = readHeifHeader(bytes);
+      if (!heif.ok)
+        return err(new CorruptImageError(`the ${sniffed.format} header cannot be read: ${heif.error}`));
+      const { display, orientation, coded } = heif.value;
+      const stored = orientedSize(display, orientation);
+      return ok({ probe: { format: sniffed.format, ...stored, orientation, pages: 1 }, decodes: coded });
     }
     let info: Awaited<ReturnType<ImagesBinding['info']>>;
     try {
@@ -87,14 +120,15 @@ export class CloudflareImagesProcessor implements ImageProcessor {
         new UnsupportedImageError(`bytes that look like ${sniffed.format} were read as ${info.format}`),
       );
     }
-    return ok({
+    const probe: ImageProbe = {
       format: sniffed.format,
       width: info.width,
       height: info.height,
       orientation: sniffed.format === 'jpeg' ? exifOrientation(bytes) : 1,
       // The binding reports no frame count; a GIF is rendered from its first frame.
       pages: 1,
-    });
+    };
+    return ok({ probe, decodes: { width: info.width, height: info.height } });
   }
 
   async render(
@@ -102,10 +136,10 @@ export class CloudflareImagesProcessor implements ImageProcessor {
     settings: RenditionSettings,
     limits: { maxPixels: number },
   ): Promise<Result<RenderOutput, ImageRejection>> {
-    const probed = await this.probe(bytes);
-    if (!probed.ok) return probed;
-    const probe = probed.value;
-    const tooLarge = pixelLimitError(probe, limits.maxPixels);
+    const read = await this.readHeader(bytes);
+    if (!read.ok) return read;
+    const { probe, decodes } = read.value;
+    const tooLarge = pixelLimitError(decodes, limits.maxPixels);
     if (tooLarge) return err(tooLarge);
     const stored: Size = { width: probe.width, height: probe.height };
     const display = orientedSize(stored, probe.orientation);
@@ -115,10 +149,10 @@ export class CloudflareImagesProcessor implements ImageProcessor {
     try {
       for (const preset of settings.presets) {
         const plan = planRendition(stored, probe.orientation, preset);
-        const fit = preset.fit === 'cover' ? 'cover' : 'scale-down';
-        const out = await this.transform(bytes, [
-          { width: plan.output.width, height: plan.output.height, fit, gravity: 'center' },
-        ])
+        const box = { width: plan.output.width, height: plan.output.height };
+        const step: ImageTransform =
+          preset.fit === 'cover' ? { ...box, fit: 'cover', gravity: 'auto' } : { ...box, fit: 'scale-down' };
+        const out = await this.transform(bytes, [step])
           .output({ format, quality: settings.quality, anim: false })
           .then((r) => r.response().arrayBuffer());
         const made = new Uint8Array(out);
@@ -126,9 +160,15 @@ export class CloudflareImagesProcessor implements ImageProcessor {
         renditions.push({ preset: preset.name, ...size, format: settings.format, bytes: made });
       }
     } catch (error) {
-      return err(
-        new CorruptImageError(`the ${probe.format} image cannot be decoded: ${inputProblem(error)}`),
-      );
+      const problem = inputProblem(error);
+      // Miniflare's binding cannot decode HEVC at all; the hosted one reads HEIC. Either
+      // way a HEIC it turns away is one this Worker cannot render: unsupported, with why.
+      if (isHeif(probe.format)) {
+        return err(
+          new UnsupportedImageError(`the Images binding did not decode this ${probe.format}: ${problem}`),
+        );
+      }
+      return err(new CorruptImageError(`the ${probe.format} image cannot be decoded: ${problem}`));
     }
 
     const smallest = renditions.reduce((a, b) => (b.width * b.height < a.width * a.height ? b : a));

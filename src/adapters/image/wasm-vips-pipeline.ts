@@ -2,7 +2,9 @@
  * The libvips work of WasmVipsImageProcessor, on one wasm-vips instance and
  * knowing nothing of threads: the worker thread calls it, and so does the
  * benchmark directly. It speaks the ImageProcessor port's types; turning them
- * into messages is wasm-vips-worker-protocol.ts's job.
+ * into messages is wasm-vips-worker-protocol.ts's job. HEIC is the one format
+ * libvips does not decode here: its header is read by the domain's
+ * readHeifHeader and its pixels come from libheif-js (libheif-decoder.ts).
  */
 import { rgbaToThumbHash } from 'thumbhash';
 import type Vips from 'wasm-vips';
@@ -14,19 +16,25 @@ import type {
 } from '../../application/ports/image-processor.js';
 import { ContentType, type ImageFormat } from '../../domain/content-type.js';
 import { CorruptImageError, UnsupportedImageError } from '../../domain/errors.js';
+import { type HeifHeader, readHeifHeader } from '../../domain/heif-header.js';
 import { pixelLimitError } from '../../domain/limits.js';
 import type { Preset, RenditionFormat, RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { largestNeeded, orientedSize, planRendition, type Size } from '../../domain/sizing.js';
+import { largestNeeded, orientedSize, type Point, planRendition, type Size } from '../../domain/sizing.js';
+import type { HeifPixels, LibheifDecoder } from './libheif-decoder.js';
 
 /** A ready wasm-vips module, as `await Vips()` returns it. */
 export type VipsModule = Awaited<ReturnType<typeof Vips>>;
 type VipsImage = InstanceType<VipsModule['Image']>;
 
+/** The formats libheif-js decodes (HEVC-coded HEIF) rather than libvips. */
+type HeifFormat = Extract<ImageFormat, 'heic' | 'heif'>;
+const isHeif = (format: ImageFormat): format is HeifFormat => format === 'heic' || format === 'heif';
+
 // The libvips loader that must have claimed the bytes for each sniffed format:
 // a mismatch means the magic bytes lied, and we would rather refuse than let
 // some other loader (svg, pdf, matlab ...) have a go.
-const LOADER_PREFIX: Record<ImageFormat, string> = {
+const LOADER_PREFIX: Record<Exclude<ImageFormat, HeifFormat>, string> = {
   jpeg: 'jpegload',
   png: 'pngload',
   webp: 'webpload',
@@ -81,10 +89,26 @@ export function configureVips(vips: VipsModule): void {
  * pixel is decoded, so it is cheap even for a 100000x100000 PNG.
  */
 export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<ImageProbe, ImageRejection> {
+  const read = readHeader(vips, bytes);
+  return read.ok ? ok(read.value.probe) : read;
+}
+
+/**
+ * What the header says: the probe, the size a decode allocates (which the
+ * pixel limit is applied to) and, for HEIF, the header itself.
+ */
+interface Header {
+  readonly probe: ImageProbe;
+  readonly decodes: Size;
+  readonly heif?: HeifHeader;
+}
+
+function readHeader(vips: VipsModule, bytes: Uint8Array): Result<Header, ImageRejection> {
   const sniffed = ContentType.sniff(bytes);
   if (sniffed.kind !== 'image') {
     return err(new UnsupportedImageError(`${sniffed.what} is not an accepted image format`));
   }
+  if (isHeif(sniffed.format)) return readHeifProbe(bytes, sniffed.format);
   let image: VipsImage | undefined;
   try {
     image = vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
@@ -97,13 +121,14 @@ export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<ImagePro
       );
     }
     const rawOrientation = image.getTypeof('orientation') ? image.getInt('orientation') : 1;
-    return ok({
+    const probe: ImageProbe = {
       format: sniffed.format,
       width: image.width,
       height: image.height,
       orientation: rawOrientation >= 1 && rawOrientation <= 8 ? rawOrientation : 1,
       pages: image.getTypeof('n-pages') ? Math.max(1, image.getInt('n-pages')) : 1,
-    });
+    };
+    return ok({ probe, decodes: { width: probe.width, height: probe.height } });
   } catch (e) {
     return err(new CorruptImageError(`the ${sniffed.format} header cannot be read: ${inputProblem(e)}`));
   } finally {
@@ -112,29 +137,55 @@ export function probeImage(vips: VipsModule, bytes: Uint8Array): Result<ImagePro
 }
 
 /**
+ * A HEIF file's probe, from its `meta` box: the stored size is the display
+ * size before the orientation that `irot`/`imir` amount to, so the domain's
+ * planner sees it as it sees a JPEG with EXIF orientation; the decode size is
+ * the coded one (`ispe`), which the pixel limit is applied to.
+ */
+function readHeifProbe(bytes: Uint8Array, format: HeifFormat): Result<Header, ImageRejection> {
+  const read = readHeifHeader(bytes);
+  if (!read.ok) return err(new CorruptImageError(`the ${format} header cannot be read: ${read.error}`));
+  const heif = read.value;
+  const stored = orientedSize(heif.display, heif.orientation);
+  return ok({
+    probe: { format, ...stored, orientation: heif.orientation, pages: 1 },
+    decodes: heif.coded,
+    heif,
+  });
+}
+
+/**
  * Every rendition of one original, in two steps: {@link decodeOnce}, then
  * {@link cutAndEncode} each preset from that one decoded image. Sizes come
  * from the domain's plans, so each rendition is exactly `planRendition(...).output`.
  * The pixel limit is checked on the header first, so an oversized image is
- * refused before any pixel is decoded.
+ * refused before any pixel is decoded. A HEIC needs `heif`, the worker's
+ * libheif-js, which it loads when one arrives.
  */
 export function renderImage(
   vips: VipsModule,
   bytes: Uint8Array,
   settings: RenditionSettings,
   limits: { readonly maxPixels: number },
+  heif?: LibheifDecoder,
 ): Result<RenderOutput, ImageRejection> {
-  const probed = probeImage(vips, bytes);
-  if (!probed.ok) return probed;
-  const probe = probed.value;
-  const tooLarge = pixelLimitError(probe, limits.maxPixels);
+  const read = readHeader(vips, bytes);
+  if (!read.ok) return read;
+  const { probe, decodes } = read.value;
+  const tooLarge = pixelLimitError(decodes, limits.maxPixels);
   if (tooLarge) return err(tooLarge);
 
   // Everything made with vips is deleted at the end: embind handles are not
   // garbage collected, and a leak here is a leak in a heap that never shrinks.
   const owned = new ImageHandles();
   try {
-    const decoded = decodeOnce(vips, bytes, probe, settings.presets, owned.keep);
+    let decoded: Result<VipsImage, ImageRejection>;
+    if (read.value.heif) {
+      if (!heif) throw new Error(`a ${probe.format} needs libheif-js, which this worker has not loaded`);
+      decoded = decodeHeifOnce(vips, heif, bytes, read.value.heif, probe, settings.presets, owned.keep);
+    } else {
+      decoded = decodeOnce(vips, bytes, probe, settings.presets, owned.keep);
+    }
     if (!decoded.ok) return decoded;
     return ok(cutAndEncode(decoded.value, probe, settings, owned.keep));
   } finally {
@@ -185,9 +236,98 @@ function decodeOnce(
 }
 
 /**
+ * The one decode of a HEIF file: libheif-js decodes the primary image at full
+ * size with its transforms applied (so it is already upright and at display
+ * size), wasm-vips takes a copy of its pixels, with the ICC profile of the
+ * `colr` box attached, and shrinks it to the largest size any preset needs,
+ * converting to sRGB from that profile. libheif has no shrink-on-load for HEVC.
+ * The result is handed to `keep`, like {@link decodeOnce}'s.
+ */
+function decodeHeifOnce(
+  vips: VipsModule,
+  heif: LibheifDecoder,
+  bytes: Uint8Array,
+  header: HeifHeader,
+  probe: ImageProbe,
+  presets: readonly Preset[],
+  keep: Keep,
+): Result<VipsImage, ImageRejection> {
+  const need = largestNeeded({ width: probe.width, height: probe.height }, probe.orientation, presets);
+  const decoding = new ImageHandles();
+  const step = decoding.keep;
+  try {
+    // The full-size copy is made while libheif's pixels exist and dropped as soon as
+    // the shrunk copy is in memory, so the two never outlive this function.
+    const full = heif.decodePrimary(bytes, (pixels) => imageOf(vips, pixels, step));
+    if (!full.ok) return full;
+    // The plan comes from the header; pixels of another shape would be cut at the wrong scale.
+    const { width, height } = full.value;
+    if (Math.abs(width - header.display.width) > 1 || Math.abs(height - header.display.height) > 1) {
+      return err(
+        new CorruptImageError(
+          `libheif decoded ${width}x${height} where the ${probe.format} header shows ${header.display.width}x${header.display.height}`,
+        ),
+      );
+    }
+    let image = step(full.value.copy({ interpretation: 'srgb' }));
+    // A phone's HEIC is Display P3: thumbnail keeps an embedded profile unless asked for
+    // sRGB, and the renditions carry no profile, so it is asked (60-70 ms on a 2048 px decode).
+    if (header.icc) image.setBlob('icc-profile-data', header.icc);
+    image = step(
+      image.thumbnailImage(need.width, {
+        height: need.height,
+        size: 'down',
+        ...(header.icc ? { export_profile: 'srgb' } : {}),
+      }),
+    );
+    if (image.interpretation !== 'srgb') image = step(image.colourspace('srgb'));
+    if (image.format !== 'uchar') image = step(image.cast('uchar'));
+    return ok(keep(image.copyMemory()));
+  } catch (e) {
+    return err(new CorruptImageError(`the ${probe.format} image cannot be decoded: ${inputProblem(e)}`));
+  } finally {
+    decoding.deleteAll();
+  }
+}
+
+/** Bytes of libheif's pixels copied into wasm-vips at a time. */
+const STRIP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * libheif's pixels as a wasm-vips image of their own, without row padding.
+ * wasm-vips' newFromMemory copies an array twice (into a vector, then into the
+ * image), so the pixels go across in strips of at most 32 MiB, joined again,
+ * which bounds the transient copy. Not smaller: measured on 12-48 MP, strips
+ * of 2-8 MiB fragmented a fresh heap until it grew to 370-890 MiB, where
+ * strips of 16-32 MiB (or one piece) left it at 256-440 MiB.
+ */
+function imageOf(vips: VipsModule, pixels: HeifPixels, step: Keep): VipsImage {
+  const { width, height, bands, stride, data } = pixels;
+  const rowsPerStrip = Math.max(1, Math.floor(STRIP_BYTES / stride));
+  const strips: VipsImage[] = [];
+  for (let top = 0; top < height; top += rowsPerStrip) {
+    const rows = Math.min(rowsPerStrip, height - top);
+    const bytes = data.subarray(top * stride, (top + rows) * stride);
+    if (stride === width * bands) {
+      strips.push(step(vips.Image.newFromMemory(bytes, width, rows, bands, vips.BandFormat.uchar)));
+    } else {
+      // Padded rows: one band of whole rows, the padding cut off, the bytes folded back into bands.
+      const padded = step(vips.Image.newFromMemory(bytes, stride, rows, 1, vips.BandFormat.uchar));
+      strips.push(step(step(padded.extractArea(0, 0, width * bands, rows)).bandfold({ factor: bands })));
+    }
+  }
+  const [first] = strips;
+  if (!first) throw new Error('libheif gave an image without rows');
+  return strips.length === 1 ? first : step(vips.Image.arrayjoin(strips, { across: 1 }));
+}
+
+/**
  * Cuts each preset's crop window out of the decoded image (scaled from the
  * original's display size to the decode's), resizes it to the plan and encodes
- * it without metadata; the placeholder comes from the smallest rendition.
+ * it without metadata; the placeholder comes from the smallest rendition. A
+ * cover preset that has to crop is centred on libvips' attention centre (edges,
+ * skin tones and saturated colour) rather than on the middle; the domain's plan
+ * keeps the window inside the source.
  */
 function cutAndEncode(
   decoded: VipsImage,
@@ -201,7 +341,11 @@ function cutAndEncode(
   const sy = decoded.height / display.height;
   const made: { rendition: RenderedImage; image: VipsImage }[] = [];
   for (const preset of settings.presets) {
-    const plan = planRendition(stored, probe.orientation, preset);
+    let plan = planRendition(stored, probe.orientation, preset);
+    if (preset.fit === 'cover' && (plan.crop.width < display.width || plan.crop.height < display.height)) {
+      const focus = attentionCentre(decoded, plan.crop.width * sx, plan.crop.height * sy);
+      plan = planRendition(stored, probe.orientation, preset, { x: focus.x / sx, y: focus.y / sy });
+    }
     const left = Math.min(decoded.width - 1, Math.round(plan.crop.left * sx));
     const top = Math.min(decoded.height - 1, Math.round(plan.crop.top * sy));
     const width = Math.max(1, Math.min(decoded.width - left, Math.round(plan.crop.width * sx)));
@@ -233,6 +377,21 @@ function cutAndEncode(
     renditions: made.map((m) => m.rendition),
     placeholder: thumbHashOf(smallest.image, keep),
   };
+}
+
+/**
+ * Where libvips' attention strategy (the one behind `smartcrop` and
+ * thumbnail's `crop: 'attention'`) finds the centre of interest of `image`, in
+ * its pixels, for a window of about `width` x `height`. Only the point is kept:
+ * the window itself is the domain's to place.
+ */
+function attentionCentre(image: VipsImage, width: number, height: number): Point {
+  // wasm-vips writes output arguments back into the options object.
+  const options = { interesting: 'attention' as const, attention_x: 0, attention_y: 0 };
+  const w = Math.max(1, Math.min(image.width, Math.round(width)));
+  const h = Math.max(1, Math.min(image.height, Math.round(height)));
+  image.smartcrop(w, h, options).delete();
+  return { x: options.attention_x, y: options.attention_y };
 }
 
 /** Records an image to be deleted later and hands it back, so a call can be wrapped in place. */

@@ -7,6 +7,7 @@
  * and are rebuilt on the processor's side by {@link parseOutcome}.
  */
 import type { ImageProbe, ImageRejection, RenderOutput } from '../../application/ports/image-processor.js';
+import type { ImageFormat } from '../../domain/content-type.js';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../domain/errors.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, type Result } from '../../domain/result.js';
@@ -14,12 +15,19 @@ import { err, type Result } from '../../domain/result.js';
 /**
  * What the processor hands a new worker: vips.wasm already compiled, to be
  * instantiated rather than compiled again (without it the worker compiles its
- * own), and whether to load libheif, which only AVIF needs.
+ * own), and whether to load wasm-vips' libheif side module, which only AVIF needs.
  */
 export interface WorkerData {
   readonly vipsModule?: WebAssembly.Module;
-  readonly heif?: boolean;
+  readonly avif?: boolean;
 }
+
+/**
+ * Whether a format is decoded by libheif-js (HEVC-coded HEIF, which wasm-vips'
+ * libheif cannot read): the processor sends the compiled libheif-js with such
+ * a job, and the worker loads it on the first one.
+ */
+export const needsLibheif = (format: ImageFormat): boolean => format === 'heic' || format === 'heif';
 
 /** A job as the processor queues it, before it is numbered and given its bytes. */
 export type WorkerJob =
@@ -30,8 +38,16 @@ export type WorkerJob =
       readonly limits: { readonly maxPixels: number };
     };
 
-/** A job for the worker; `bytes` arrives as a transferred buffer the worker owns. */
-export type WorkerRequest = WorkerJob & { readonly id: number; readonly bytes: Uint8Array };
+/**
+ * A job for the worker; `bytes` arrives as a transferred buffer the worker owns.
+ * A HEIC's job carries libheif-js's wasm, compiled once by the processor, which
+ * the worker instantiates the first time it meets one.
+ */
+export type WorkerRequest = WorkerJob & {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly libheif?: WebAssembly.Module;
+};
 
 /** What a job gives: a probe or every rendition, or why the input was refused. */
 export type WorkerOutcome = Result<ImageProbe | RenderOutput, ImageRejection>;
@@ -49,8 +65,10 @@ export type WireRejection =
 
 /** How big the worker has grown, sent with every reply so the processor can decide to recycle it. */
 export interface WorkerStats {
-  /** Size of the WebAssembly linear memory: it only ever grows. */
+  /** Size of wasm-vips' WebAssembly linear memory: it only ever grows. */
   readonly heapBytes: number;
+  /** Size of libheif-js's, which only ever grows too; 0 until the worker meets a HEIC. */
+  readonly libheifHeapBytes: number;
   /** Resident set of the whole process, as this thread sees it. */
   readonly rssBytes: number;
 }
@@ -76,10 +94,16 @@ export interface Envelope<M> {
 /**
  * The request for job `id`. A private copy of the bytes is transferred, so the
  * caller's array is never detached and a retry after a lost worker still has them.
+ * A compiled `libheif` is cloned, which shares its machine code rather than copying it.
  */
-export function encodeRequest(id: number, job: WorkerJob, bytes: Uint8Array): Envelope<WorkerRequest> {
+export function encodeRequest(
+  id: number,
+  job: WorkerJob,
+  bytes: Uint8Array,
+  libheif?: WebAssembly.Module,
+): Envelope<WorkerRequest> {
   const copy = bytes.slice();
-  return { message: { ...job, id, bytes: copy }, transfer: [copy.buffer] };
+  return { message: { ...job, id, bytes: copy, ...(libheif ? { libheif } : {}) }, transfer: [copy.buffer] };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The processor's side of the thread boundary: starting a wasm-vips worker
- * thread, the vips.wasm compiled once and shared by every worker, and
- * {@link WorkerSlot}, which runs a job on a worker and notices when the worker
- * is lost. When to start, retire or retry is not decided here but in
+ * thread, the vips.wasm and libheif-js's wasm compiled once and shared by every
+ * worker, and {@link WorkerSlot}, which runs a job on a worker and notices when
+ * the worker is lost. When to start, retire or retry is not decided here but in
  * wasm-vips-image-processor.ts.
  */
 import { existsSync } from 'node:fs';
@@ -46,24 +46,34 @@ function startWorker(workerData: WorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-let compiling: Promise<WebAssembly.Module> | undefined;
+const compiling = new Map<string, Promise<WebAssembly.Module>>();
 
 /**
- * vips.wasm compiled once per process and handed to every worker. V8 shares
- * a compiled module's machine code between the threads that instantiate it,
- * optimised tiers included, so a replacement worker neither compiles libvips
- * again nor starts cold on slow baseline code, and old and new worker never
- * hold two copies of that code.
+ * A package's .wasm compiled once per process and handed to every worker. V8
+ * shares a compiled module's machine code between the threads that
+ * instantiate it, optimised tiers included, so a replacement worker neither
+ * compiles libvips (or libheif) again nor starts cold on slow baseline code,
+ * and old and new worker never hold two copies of that code.
  */
-function compiledVips(): Promise<WebAssembly.Module> {
-  compiling ??= readFile(createRequire(import.meta.url).resolve('wasm-vips/vips.wasm'))
-    .then((bytes) => WebAssembly.compile(bytes))
-    .catch((error: unknown) => {
-      compiling = undefined;
-      throw error;
-    });
-  return compiling;
+function compiled(path: string): Promise<WebAssembly.Module> {
+  let module = compiling.get(path);
+  if (!module) {
+    module = readFile(createRequire(import.meta.url).resolve(path))
+      .then((bytes) => WebAssembly.compile(bytes))
+      .catch((error: unknown) => {
+        compiling.delete(path);
+        throw error;
+      });
+    compiling.set(path, module);
+  }
+  return module;
 }
+
+const compiledVips = (): Promise<WebAssembly.Module> => compiled('wasm-vips/vips.wasm');
+
+/** libheif-js's wasm, compiled the first time a HEIC arrives; each job that needs it carries it. */
+export const compiledLibheif = (): Promise<WebAssembly.Module> =>
+  compiled('libheif-js/libheif-wasm/libheif.wasm');
 
 /**
  * One worker thread and the job it is running, if any. Anything that ends the
@@ -71,7 +81,7 @@ function compiledVips(): Promise<WebAssembly.Module> {
  * the job with a {@link WorkerLostError} and leaves the slot unusable.
  *
  * @example
- * const slot = await WorkerSlot.start(false);
+ * const slot = await WorkerSlot.start({ avif: false });
  * await slot.ready;
  * const outcome = await slot.run({ op: 'probe' }, bytes, 15_000);
  * await slot.stop();
@@ -80,24 +90,24 @@ export class WorkerSlot {
   readonly worker: Worker;
   /** Resolves with the worker's wasm-vips init time in ms once it can take a job. */
   readonly ready: Promise<number>;
-  /** Whether this worker loaded libheif, so can read AVIF. */
-  readonly heif: boolean;
+  /** Whether this worker loaded wasm-vips' libheif side module, so can read AVIF. */
+  readonly avif: boolean;
   /** Renders done so far; counted by the processor, which decides on recycling. */
   images = 0;
   /** The worker's size as of its latest reply. */
-  stats: WorkerStats = { heapBytes: 0, rssBytes: 0 };
+  stats: WorkerStats = { heapBytes: 0, libheifHeapBytes: 0, rssBytes: 0 };
   #pending: { id: number; resolve: (o: WorkerOutcome) => void; reject: (e: unknown) => void } | undefined;
   #dead: Error | undefined;
   #nextId = 1;
 
-  /** Starts a worker on the shared compiled vips.wasm, with libheif if `heif`. */
-  static async start(heif: boolean): Promise<WorkerSlot> {
-    return new WorkerSlot(await compiledVips(), heif);
+  /** Starts a worker on the shared compiled vips.wasm, with wasm-vips' libheif if `avif`. */
+  static async start(options: { readonly avif: boolean }): Promise<WorkerSlot> {
+    return new WorkerSlot(await compiledVips(), options.avif);
   }
 
-  private constructor(vipsModule: WebAssembly.Module, heif: boolean) {
-    this.heif = heif;
-    this.worker = startWorker({ vipsModule, heif });
+  private constructor(vipsModule: WebAssembly.Module, avif: boolean) {
+    this.avif = avif;
+    this.worker = startWorker({ vipsModule, avif });
     this.ready = new Promise<number>((resolve, reject) => {
       const onReady = (reply: WorkerReply) => {
         if (reply.type !== 'ready') return;
@@ -140,8 +150,16 @@ export class WorkerSlot {
     return this.#dead === undefined;
   }
 
-  /** Runs one job; the worker is ended if it has not answered within `timeoutMs`. */
-  run(job: WorkerJob, bytes: Uint8Array, timeoutMs: number): Promise<WorkerOutcome> {
+  /**
+   * Runs one job; the worker is ended if it has not answered within `timeoutMs`.
+   * A HEIC's job passes the compiled `libheif`, for a worker that has yet to load it.
+   */
+  run(
+    job: WorkerJob,
+    bytes: Uint8Array,
+    timeoutMs: number,
+    libheif?: WebAssembly.Module,
+  ): Promise<WorkerOutcome> {
     if (this.#dead) return Promise.reject(this.#dead);
     return new Promise<WorkerOutcome>((resolve, reject) => {
       const id = this.#nextId++;
@@ -157,7 +175,7 @@ export class WorkerSlot {
           f(value);
         };
       this.#pending = { id, resolve: settle(resolve), reject: settle(reject) };
-      const { message, transfer } = encodeRequest(id, job, bytes);
+      const { message, transfer } = encodeRequest(id, job, bytes, libheif);
       // Held only while busy, so an idle worker never keeps the process alive.
       this.worker.ref();
       this.worker.postMessage(message, transfer);

@@ -1,14 +1,18 @@
 /**
  * The worker thread behind WasmVipsImageProcessor: owns one wasm-vips
- * instance and runs one job at a time. It lives in its own thread because the
- * WebAssembly heap never shrinks; the processor throws the whole thread away
- * (and the heap with it) when it has grown too much.
+ * instance (and, once a HEIC has arrived, one libheif-js instance) and runs
+ * one job at a time. It lives in its own thread because the WebAssembly heaps
+ * never shrink; the processor throws the whole thread away (and the heaps with
+ * it) when they have grown too much.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Vips from 'wasm-vips';
+import { ContentType } from '../../domain/content-type.js';
+import { LibheifDecoder } from './libheif-decoder.js';
 import { configureVips, probeImage, renderImage } from './wasm-vips-pipeline.js';
 import {
   encodeDone,
+  needsLibheif,
   type WorkerData,
   type WorkerReply,
   type WorkerRequest,
@@ -61,8 +65,9 @@ try {
     ...(shared ? { instantiateWasm } : {}),
     // AVIF needs libheif. Every thread wasm-vips starts compiles the side
     // modules again, so libheif is loaded only into workers started for AVIF;
-    // JPEG XL is not accepted, so its module is never loaded.
-    dynamicLibraries: data.heif ? ['vips-heif.wasm'] : [],
+    // JPEG XL is not accepted, so its module is never loaded. (HEIC is not
+    // wasm-vips' libheif's: it has no HEVC decoder. libheif-js decodes it.)
+    dynamicLibraries: data.avif ? ['vips-heif.wasm'] : [],
     // libvips warns on stderr for every damaged tile; the error that matters
     // is returned as a rejection instead.
     preRun: [
@@ -76,17 +81,28 @@ try {
 }
 configureVips(vips);
 
+/** libheif-js, loaded by the first HEIC this worker renders. */
+let libheif: LibheifDecoder | undefined;
+
 const stats = (): WorkerStats => ({
   heapBytes: memories.reduce((max, m) => Math.max(max, m.buffer.byteLength), 0),
+  libheifHeapBytes: libheif?.heapBytes ?? 0,
   rssBytes: process.memoryUsage.rss(),
 });
 
-port.on('message', (request: WorkerRequest) => {
+/** The job's outcome; jobs arrive one at a time, so loading libheif-js here races nothing. */
+async function run(request: WorkerRequest) {
+  if (request.op === 'probe') return probeImage(vips, request.bytes);
+  const sniffed = ContentType.sniff(request.bytes);
+  if (sniffed.kind === 'image' && needsLibheif(sniffed.format)) {
+    libheif ??= await LibheifDecoder.load(request.libheif);
+  }
+  return renderImage(vips, request.bytes, request.settings, request.limits, libheif);
+}
+
+port.on('message', async (request: WorkerRequest) => {
   try {
-    const outcome =
-      request.op === 'probe'
-        ? probeImage(vips, request.bytes)
-        : renderImage(vips, request.bytes, request.settings, request.limits);
+    const outcome = await run(request);
     const { message, transfer } = encodeDone(request.id, outcome, stats());
     port.postMessage(message, transfer);
   } catch (e) {

@@ -9,7 +9,7 @@ export interface ImageProbe {
   /** Stored size, before EXIF orientation. */
   readonly width: number;
   readonly height: number;
-  /** EXIF orientation 1-8 (1 when absent). */
+  /** EXIF orientation 1-8 (1 when absent); for HEIF, the one its `irot` and `imir` amount to. */
   readonly orientation: number;
   readonly pages: number;
 }

@@ -7,6 +7,7 @@ import type { ImageFormat } from '../../../src/domain/content-type.js';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../../src/domain/errors.js';
 import { defaultRenditionSettings } from '../../../src/domain/presets.js';
 import { planRendition } from '../../../src/domain/sizing.js';
+import { heicSample, truncatedHeic, withIspe, withPrimary } from '../../support/heic.js';
 import {
   alphaPng,
   animatedGif,
@@ -76,6 +77,7 @@ describe('WasmVipsImageProcessor', () => {
     ['gif', animatedGif, { width: 120, height: 80 }],
     ['avif', () => photoAvif(), { width: 480, height: 320 }],
     ['tiff', () => photoTiff(), { width: 640, height: 480 }],
+    ['heic', async () => heicSample('photo'), { width: 400, height: 300 }],
   ])('a %s of %o', (format, make, size) => {
     it('is probed from its header', async () => {
       const result = await images.probe(await make());
@@ -154,7 +156,6 @@ describe('WasmVipsImageProcessor', () => {
   it.each<[string, () => Uint8Array | Promise<Uint8Array>]>([
     ['zero bytes', emptyBytes],
     ['random bytes', () => randomBytes()],
-    ['a HEIC header', heicHeader],
     ['an SVG', svgImage],
   ])('rejects %s as unsupported', async (_, make) => {
     const bytes = await make();
@@ -162,6 +163,149 @@ describe('WasmVipsImageProcessor', () => {
     expect(rendered.ok ? undefined : rendered.error).toBeInstanceOf(UnsupportedImageError);
     const probed = await images.probe(bytes);
     expect(probed.ok ? undefined : probed.error).toBeInstanceOf(UnsupportedImageError);
+  });
+
+  describe('HEIC', () => {
+    /** The mean of each band over the pixels of a rendition for which `where` holds. */
+    async function pixelsOf(bytes: Uint8Array) {
+      const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) => {
+        const i = (y * info.width + x) * info.channels;
+        return Array.from(data.subarray(i, i + info.channels));
+      };
+      return { at, width: info.width, height: info.height, channels: info.channels };
+    }
+    const isRed = ([r = 0, g = 0, b = 0]: number[]) => r > 180 && g < 90 && b < 90;
+    const isBlue = ([r = 0, g = 0, b = 0]: number[]) => b > 180 && r < 90 && g < 90;
+
+    it('applies clap and irot: a stored 480x320 shows as 300x400, turned a quarter clockwise', async () => {
+      const bytes = heicSample('rotated');
+      expect(await images.probe(bytes)).toMatchObject({
+        ok: true,
+        value: { format: 'heic', width: 400, height: 300, orientation: 6 },
+      });
+      const output = await renderOk(bytes);
+      expect({ width: output.width, height: output.height }).toEqual({ width: 300, height: 400 });
+      await expectPlannedRenditions(output);
+      const large = await pixelsOf(output.renditions.find((r) => r.preset === 'large')?.bytes as Uint8Array);
+      expect([large.width, large.height]).toEqual([300, 400]);
+      // Stored, red is near the top-left and blue near the bottom-left; turned clockwise,
+      // red is near the top-right and blue near the top-left.
+      expect(isRed(large.at(249, 60))).toBe(true);
+      expect(isBlue(large.at(49, 60))).toBe(true);
+      expect(isRed(large.at(49, 60)) || isRed(large.at(249, 340))).toBe(false);
+    });
+
+    it('keeps the alpha plane', async () => {
+      const output = await renderOk(heicSample('alpha'));
+      for (const rendition of output.renditions) {
+        const px = await pixelsOf(rendition.bytes);
+        expect(px.channels).toBe(4);
+        expect(px.at(0, 0)[3]).toBeLessThan(16);
+        expect(px.at(Math.floor(px.width / 2), Math.floor(px.height / 2))[3]).toBeGreaterThan(240);
+      }
+    });
+
+    it('converts Display P3 to sRGB and strips the profile', async () => {
+      const output = await renderOk(heicSample('p3'));
+      for (const rendition of output.renditions) {
+        expect((await sharp(rendition.bytes).metadata()).icc).toBeUndefined();
+        const [r = 0, g = 0, b = 0] = (await pixelsOf(rendition.bytes)).at(10, 10);
+        // sRGB (40, 200, 60) went in; left in P3 numbers it would read about (96, 197, 81).
+        expect(Math.abs(r - 40) + Math.abs(g - 200) + Math.abs(b - 60)).toBeLessThan(25);
+      }
+    });
+
+    it('renders the primary image of a file with two, whichever it is', async () => {
+      const asWritten = await renderOk(heicSample('two-images'));
+      expect({ width: asWritten.width, height: asWritten.height }).toEqual({ width: 64, height: 48 });
+      expect(isRed((await pixelsOf(asWritten.renditions[1]?.bytes as Uint8Array)).at(5, 5))).toBe(true);
+      const blueFirst = await renderOk(withPrimary(heicSample('two-images'), 3));
+      expect({ width: blueFirst.width, height: blueFirst.height }).toEqual({ width: 96, height: 64 });
+      expect(isBlue((await pixelsOf(blueFirst.renditions[1]?.bytes as Uint8Array)).at(5, 5))).toBe(true);
+    });
+
+    it('rejects a HEIC cut short as corrupt, saying why', async () => {
+      const result = await images.render(truncatedHeic(heicSample('photo')), settings, limits);
+      const error = result.ok ? undefined : result.error;
+      expect(error).toBeInstanceOf(CorruptImageError);
+      expect(error?.message).toMatch(/heic|HEIF/i);
+      expect(error?.message).toMatch(/end of file|outside of file/i);
+    });
+
+    it('rejects a HEIC whose ispe says 100000x100000 as too large, before decoding', async () => {
+      const bytes = withIspe(heicSample('photo'), 100_000, 100_000);
+      const before = images.stats().workersLost;
+      const started = performance.now();
+      const result = await images.render(bytes, settings, limits);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(result.ok ? undefined : result.error).toEqual(
+        new ImageTooLargeError(100_000, 100_000, limits.maxPixels),
+      );
+      expect(images.stats().workersLost).toBe(before);
+    });
+
+    it('rejects a HEIC of a stub meta box as corrupt', async () => {
+      const result = await images.render(heicHeader(), settings, limits);
+      expect(result.ok ? undefined : result.error).toBeInstanceOf(CorruptImageError);
+    });
+
+    it(
+      'loads libheif-js into the worker that meets a HEIC, which goes on with every format',
+      async () => {
+        const mixed = processor();
+        const jpeg = await photoJpeg({ width: 300, height: 200 });
+        const formats: string[] = [];
+        const libheifHeaps: number[] = [];
+        for (const bytes of [jpeg, heicSample('photo'), jpeg, heicSample('alpha')]) {
+          const result = await mixed.render(bytes, settings, limits);
+          formats.push(result.ok ? result.value.probe.format : result.error.code);
+          libheifHeaps.push(mixed.stats().current?.libheifHeapBytes ?? -1);
+        }
+        expect(formats).toEqual(['jpeg', 'heic', 'jpeg', 'heic']);
+        expect(libheifHeaps[0]).toBe(0);
+        expect(libheifHeaps.slice(1).every((bytes) => bytes > 0)).toBe(true);
+        expect(mixed.stats()).toMatchObject({ workersStarted: 1, workersLost: 0 });
+      },
+      WORKER_TESTS_TIMEOUT,
+    );
+
+    it(
+      'replaces its worker once libheif-js heap passes maxLibheifHeapBytes',
+      async () => {
+        const recycling = processor({ maxLibheifHeapBytes: 1 });
+        for (let i = 0; i < 2; i++)
+          expect((await recycling.render(heicSample('photo'), settings, limits)).ok).toBe(true);
+        expect(recycling.stats()).toMatchObject({ workersStarted: 2, workersLost: 0 });
+      },
+      WORKER_TESTS_TIMEOUT,
+    );
+  });
+
+  it('crops the thumb around an off-centre subject (attention), not the middle', async () => {
+    // A plain grey field with a saturated red disc near its right edge: a centred square
+    // window (x 300-900) would miss the disc entirely.
+    const bytes = new Uint8Array(
+      await sharp(
+        Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600">' +
+            '<rect width="1200" height="600" fill="#8a8a8a"/><circle cx="1060" cy="300" r="120" fill="#e00000"/></svg>',
+        ),
+      )
+        .flatten()
+        .png()
+        .toBuffer(),
+    );
+    const output = await renderOk(bytes);
+    await expectPlannedRenditions(output);
+    const thumb = output.renditions.find((r) => r.preset === 'thumb');
+    const { data, info } = await sharp(thumb?.bytes).raw().toBuffer({ resolveWithObject: true });
+    let red = 0;
+    for (let i = 0; i < data.length; i += info.channels) {
+      if ((data[i] ?? 0) > 180 && (data[i + 1] ?? 255) < 90 && (data[i + 2] ?? 255) < 90) red++;
+    }
+    // The disc is an eighth of a 600x600 window that holds it all.
+    expect(red / (info.width * info.height)).toBeGreaterThan(0.08);
   });
 
   it('rejects a truncated JPEG as corrupt', async () => {

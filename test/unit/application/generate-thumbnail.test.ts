@@ -8,6 +8,7 @@ import type { Photo } from '../../../src/domain/photo.js';
 import { StorageKeys } from '../../../src/domain/storage-keys.js';
 import { FailingBlobStore } from '../../support/failing-blob-store.js';
 import { uniqueOwner } from '../../support/fixtures.js';
+import { heicSample, truncatedHeic, withIspe } from '../../support/heic.js';
 import {
   emptyBytes,
   heicHeader,
@@ -135,15 +136,21 @@ describe('GenerateThumbnail', () => {
     const world = thumbnailWorld();
     const rotatedPhoto = await processingPhoto(world, await orientation6Jpeg());
     const pngPhoto = await processingPhoto(world, await photoPng(320, 200), 'image/jpeg');
+    const heicPhoto = await processingPhoto(world, heicSample('rotated'), 'image/heic');
 
     await world.generate.execute(job(rotatedPhoto));
     await world.generate.execute(job(pngPhoto));
+    await world.generate.execute(job(heicPhoto));
 
     const rotated = await world.photos.get(rotatedPhoto.ownerId, rotatedPhoto.id);
     expect(rotated).toMatchObject({ status: 'ready', width: 300, height: 400 });
     expect(rotated?.renditions.find((r) => r.preset === 'large')).toMatchObject({ width: 300, height: 400 });
     const png = await world.photos.get(pngPhoto.ownerId, pngPhoto.id);
     expect(png).toMatchObject({ status: 'ready', contentType: 'image/png', width: 320, height: 200 });
+    // Stored 480x320, shown 300x400 once its clap and irot are applied.
+    const heic = await world.photos.get(heicPhoto.ownerId, heicPhoto.id);
+    expect(heic).toMatchObject({ status: 'ready', contentType: 'image/heic', width: 300, height: 400 });
+    expect(heic?.renditions.find((r) => r.preset === 'large')).toMatchObject({ width: 300, height: 400 });
   });
 
   it('does the work once when a job is delivered twice', async () => {
@@ -221,7 +228,13 @@ describe('GenerateThumbnail', () => {
 
   const rejected: [string, () => Uint8Array | Promise<Uint8Array>, string][] = [
     ['a truncated JPEG', truncatedJpeg, 'corrupt-image'],
-    ['a HEIC file', heicHeader, 'unsupported-format'],
+    ['a HEIC cut short', () => truncatedHeic(heicSample('photo')), 'corrupt-image'],
+    ['a HEIC of a stub meta box', heicHeader, 'corrupt-image'],
+    [
+      'a HEIC whose ispe says 100000x100000',
+      () => withIspe(heicSample('photo'), 100_000, 100_000),
+      'image-too-large',
+    ],
     ['random bytes', () => randomBytes(4096), 'unsupported-format'],
     ['an SVG', svgImage, 'unsupported-format'],
     ['an empty file', emptyBytes, 'unsupported-format'],

@@ -21,6 +21,8 @@ const PNG = withTail([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG = withTail([0xff, 0xd8, 0xff, 0xe0]);
 // An ISO-BMFF `ftyp` box with the HEIC major brand, as an iPhone writes it.
 const HEIC = withTail([0, 0, 0, 0x18, ...text('ftypheic'), 0, 0, 0, 0, ...text('mif1heic')]);
+// An ISO-BMFF file that is no image: a QuickTime movie.
+const MOV = withTail([0, 0, 0, 0x14, ...text('ftypqt  '), 0, 0, 0, 0, ...text('qt  ')]);
 
 describe('UploadPhoto', () => {
   it('takes the type from the bytes, not the name, and stores the original', async () => {
@@ -45,6 +47,16 @@ describe('UploadPhoto', () => {
     expect(world.queue.waiting).toEqual([{ ownerId: owner, photoId: photo.id }]);
   });
 
+  it('accepts a HEIC by its ftyp brand, stored as image/heic', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const photo = expectOk(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'IMG_0001.HEIC', bytes: HEIC }),
+    );
+    expect(photo).toMatchObject({ contentType: 'image/heic', status: 'processing' });
+    expect((await world.blobs.get(StorageKeys.original(owner, photo.id)))?.contentType).toBe('image/heic');
+  });
+
   it('accepts a JPEG named like anything', async () => {
     const world = useCaseWorld();
     const photo = expectOk(
@@ -57,7 +69,7 @@ describe('UploadPhoto', () => {
     ['SVG', text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
     ['SVG with an XML prolog', text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
     ['HTML', text('<!DOCTYPE html><html><body>hi</body></html>')],
-    ['HEIC', HEIC],
+    ['a QuickTime movie', MOV],
     ['empty', new Uint8Array(0)],
     ['random bytes', withTail([0x13, 0x37, 0x00, 0x42])],
   ];

@@ -14,6 +14,7 @@ const concat = (...parts: ArrayLike<number>[]): Uint8Array => {
   return out;
 };
 const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+const HEVC_BRANDS = ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis'];
 const ftyp = (major: string, compatible: string[]): Uint8Array => {
   const size = 16 + 4 * compatible.length;
   return concat(u32(size), bytesOf('ftyp'), bytesOf(major), [0, 0, 0, 0], ...compatible.map(bytesOf));
@@ -35,6 +36,19 @@ const header: Record<ImageFormat, fc.Arbitrary<Uint8Array>> = {
     // The major brand may be the generic HEIF one: listing 'avif' is what makes it AVIF.
     fc.constantFrom('mif1', 'miaf').map((major) => ftyp(major, ['avif', 'mif1', 'miaf'])),
   ),
+  // An HEVC brand, as major or compatible brand, whatever else is listed (an AV1 brand too).
+  heic: fc.oneof(
+    fc
+      .tuple(fc.constantFrom(...HEVC_BRANDS), fc.subarray(['mif1', 'msf1', 'miaf', 'MiHB', 'MiHE']))
+      .map(([major, compatible]) => ftyp(major, compatible)),
+    fc
+      .tuple(fc.constantFrom('mif1', 'msf1', 'miaf'), fc.constantFrom(...HEVC_BRANDS), fc.boolean())
+      .map(([major, hevc, av1]) => ftyp(major, av1 ? ['mif1', 'avif', hevc] : ['mif1', hevc])),
+  ),
+  // Only the generic HEIF brands: the decoder finds out what codes the images.
+  heif: fc
+    .tuple(fc.constantFrom('mif1', 'msf1'), fc.subarray(['mif1', 'msf1', 'miaf']))
+    .map(([major, compatible]) => ftyp(major, compatible)),
 };
 
 /** Does `bytes` carry the magic of `format`? Written independently of the sniffer. */
@@ -51,15 +65,24 @@ const hasMagic = (format: ImageFormat, b: Uint8Array): boolean => {
       return text(0, 4) === 'RIFF' && text(8, 12) === 'WEBP';
     case 'tiff':
       return text(0, 4) === 'II*\0' || text(0, 4) === 'MM\0*';
-    case 'avif': {
-      if (text(4, 8) !== 'ftyp') return false;
-      const size = ((b[0] ?? 0) * 2 ** 24 + (b[1] ?? 0) * 2 ** 16 + (b[2] ?? 0) * 2 ** 8 + (b[3] ?? 0)) >>> 0;
-      const brands = [text(8, 12)];
-      for (let i = 16; i + 4 <= Math.min(b.length, Math.max(16, size)); i += 4) brands.push(text(i, i + 4));
-      return brands.includes('avif') || brands.includes('avis');
-    }
+    case 'avif':
+      return brandsOf(b).some((brand) => brand === 'avif' || brand === 'avis');
+    case 'heic':
+      return brandsOf(b).some((brand) => HEVC_BRANDS.includes(brand));
+    case 'heif':
+      return brandsOf(b).some((brand) => brand === 'mif1' || brand === 'msf1');
   }
 };
+
+/** The brands of an ISO-BMFF `ftyp` box at the start of `b`, or none. */
+function brandsOf(b: Uint8Array): string[] {
+  const text = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (text(4, 8) !== 'ftyp') return [];
+  const size = ((b[0] ?? 0) * 2 ** 24 + (b[1] ?? 0) * 2 ** 16 + (b[2] ?? 0) * 2 ** 8 + (b[3] ?? 0)) >>> 0;
+  const brands = [text(8, 12)];
+  for (let i = 16; i + 4 <= Math.min(b.length, Math.max(16, size)); i += 4) brands.push(text(i, i + 4));
+  return brands;
+}
 
 const formats = Object.keys(header) as ImageFormat[];
 const formatWithHeader = fc
@@ -85,21 +108,18 @@ describe('ContentType.sniff', () => {
     if (sniffed.kind === 'image') expect(hasMagic(sniffed.format, bytes)).toBe(true);
   });
 
-  test.prop([
-    fc.oneof(
-      fc
-        .tuple(
-          fc.constantFrom('heic', 'heix', 'hevc', 'hevx', 'heim', 'heis'),
-          fc.subarray(['mif1', 'msf1', 'miaf']),
-        )
-        .map(([major, compatible]) => ftyp(major, compatible)),
-      fc.constantFrom('mif1', 'msf1').map((major) => ftyp(major, ['mif1', 'heic'])),
-      // Both AV1 and HEVC brands: not something we can promise to decode.
-      fc.constant(ftyp('mif1', ['avif', 'heic'])),
-    ),
-    trailing,
-  ])('calls HEIC/HEIF brands other, never an image', (head, tail) => {
-    expect(ContentType.sniff(concat(head, tail))).toEqual({ kind: 'other', what: 'HEIC/HEIF' });
+  it.each([
+    // An iPhone's: the HEIC major brand, then the generic and Apple's own.
+    [ftyp('heic', ['mif1', 'MiHB', 'MiHE', 'MiPr', 'miaf', 'heic', 'tmap']), 'heic'],
+    // A HEVC image sequence (a burst) still has a primary image.
+    [ftyp('msf1', ['msf1', 'hevc', 'iso8']), 'heic'],
+    // The generic brand alone: HEIF, whose codec the decoder finds out.
+    [ftyp('mif1', ['mif1', 'miaf']), 'heif'],
+    // An AV1 brand beside the generic one is AVIF, as before.
+    [ftyp('mif1', ['mif1', 'avif']), 'avif'],
+    [ftyp('avif', ['mif1', 'heic']), 'avif'],
+  ] as const)('reads %o as %s', (bytes, format) => {
+    expect(ContentType.sniff(bytes)).toEqual({ kind: 'image', format });
   });
 
   it.each([
@@ -111,7 +131,7 @@ describe('ContentType.sniff', () => {
     [new Uint8Array([0x4d, 0x5a, 0x90, 0x00]), 'a Windows executable'],
     [new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1]), 'an ELF executable'],
     [ftyp('isom', ['mp41']), 'an ISO media file'],
-    [ftyp('mif1', ['mif1', 'miaf']), 'HEIC/HEIF'],
+    [ftyp('qt  ', ['qt  ']), 'an ISO media file'],
     [new Uint8Array([0xff, 0xd8]), 'an unrecognised format'],
   ])('calls %o %s', (bytes, what) => {
     expect(ContentType.sniff(bytes)).toEqual({ kind: 'other', what });
@@ -127,6 +147,8 @@ const declared: Record<string, string> = {
   'image/gif': 'image/gif',
   'image/avif': 'image/avif',
   'image/tiff': 'image/tiff',
+  'image/heic': 'image/heic',
+  'image/heif': 'image/heif',
 };
 
 const randomCase = (text: string): fc.Arbitrary<string> =>
@@ -139,7 +161,7 @@ describe('ContentType.parseDeclared', () => {
     fc.constantFrom(...Object.keys(declared)).chain((t) => randomCase(t).map((cased) => [t, cased] as const)),
     fc.constantFrom('', ' ', '\t'),
     fc.constantFrom('', ';', '; charset=binary', ';q=0.9; name="a;b"'),
-  ])('accepts the six types in any case, with spaces and parameters', ([type, cased], space, params) => {
+  ])('accepts the eight types in any case, with spaces and parameters', ([type, cased], space, params) => {
     expect(ContentType.parseDeclared(`${space}${cased}${space}${params}`)).toEqual({
       ok: true,
       value: declared[type],
@@ -160,8 +182,7 @@ describe('ContentType.parseDeclared', () => {
   it.each([
     'image/svg+xml',
     'text/html',
-    'image/heic',
-    'image/heif',
+    'image/heic-sequence',
     'application/octet-stream',
     '',
     'image/',
@@ -171,10 +192,12 @@ describe('ContentType.parseDeclared', () => {
     expect(ContentType.parseDeclared(value).ok).toBe(false);
   });
 
-  it('lists exactly the six accepted types', () => {
+  it('lists exactly the eight accepted types', () => {
     expect([...ContentType.accepted].sort()).toEqual([
       'image/avif',
       'image/gif',
+      'image/heic',
+      'image/heif',
       'image/jpeg',
       'image/png',
       'image/tiff',

@@ -159,6 +159,59 @@ describe('coverBox', () => {
     },
   );
 
+  /** Any focus point: inside the source, past its edges, or no number at all. */
+  const focus = fc.record({
+    x: fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(Number.NaN)),
+    y: fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(Number.POSITIVE_INFINITY)),
+  });
+
+  test.prop([imageSize(), boxSize(), focus])(
+    'keeps a window on a focus inside the source, of the same size and output',
+    (source, box, point) => {
+      const centred = coverBox(source, box);
+      const { crop, output } = coverBox(source, box, point);
+      for (const n of [crop.left, crop.top]) expect(Number.isInteger(n)).toBe(true);
+      expect(crop.left).toBeGreaterThanOrEqual(0);
+      expect(crop.top).toBeGreaterThanOrEqual(0);
+      expect(crop.left + crop.width).toBeLessThanOrEqual(source.width);
+      expect(crop.top + crop.height).toBeLessThanOrEqual(source.height);
+      expect({ width: crop.width, height: crop.height }).toEqual({
+        width: centred.crop.width,
+        height: centred.crop.height,
+      });
+      expect(output).toEqual(centred.output);
+    },
+  );
+
+  test.prop([
+    imageSize(),
+    boxSize(),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  ])('centres the window on the focus to within a pixel, unless it meets the edge', (source, box, fx, fy) => {
+    const point = { x: fx * source.width, y: fy * source.height };
+    const { crop } = coverBox(source, box, point);
+    /** Along one axis: the window's start and length, the source's length, the focus. */
+    const placed = (start: number, length: number, side: number, at: number) => {
+      if (length === side) return; // the window spans this side: nothing to place
+      const centre = start + length / 2;
+      if (start === 0) expect(at).toBeLessThan(centre + 1);
+      else if (start + length === side) expect(at).toBeGreaterThanOrEqual(centre);
+      else expect(Math.abs(centre - at)).toBeLessThan(1);
+    };
+    placed(crop.left, crop.width, source.width, point.x);
+    placed(crop.top, crop.height, source.height, point.y);
+  });
+
+  test.prop([imageSize(), boxSize()])(
+    'crops as without a focus when focused on the centre',
+    (source, box) => {
+      expect(coverBox(source, box, { x: source.width / 2, y: source.height / 2 })).toEqual(
+        coverBox(source, box),
+      );
+    },
+  );
+
   test.prop([imageSize(), boxSize(1024), fc.integer({ min: 1, max: 4 })])(
     'is monotonic under uniform scaling of the box',
     (source, box, k) => {
@@ -200,6 +253,28 @@ describe('planRendition and largestNeeded', () => {
       expect(plan.crop.top + plan.crop.height).toBeLessThanOrEqual(source.height);
       expect(fits(plan.output, { width: p.width, height: p.height })).toBe(true);
       expect(fits(plan.output, plan.crop)).toBe(true);
+    },
+  );
+
+  test.prop([
+    imageSize(),
+    orientation,
+    preset,
+    fc.record({ x: fc.double({ min: -1e5, max: 1e5 }), y: fc.double({ min: -1e5, max: 1e5 }) }),
+  ])(
+    'plans a focused cover crop inside the oriented source, at the unfocused size',
+    (stored, o, p, point) => {
+      const source = orientedSize(stored, o);
+      const focused = planRendition(stored, o, p, point);
+      const plain = planRendition(stored, o, p);
+      expect(focused.crop.left).toBeGreaterThanOrEqual(0);
+      expect(focused.crop.top).toBeGreaterThanOrEqual(0);
+      expect(focused.crop.left + focused.crop.width).toBeLessThanOrEqual(source.width);
+      expect(focused.crop.top + focused.crop.height).toBeLessThanOrEqual(source.height);
+      expect(focused.output).toEqual(plain.output);
+      expect([focused.crop.width, focused.crop.height]).toEqual([plain.crop.width, plain.crop.height]);
+      // A focus moves only cover crops: an inside preset keeps the whole source.
+      if (p.fit === 'inside') expect(focused).toEqual(plain);
     },
   );
 
@@ -250,6 +325,20 @@ describe('sizing examples', () => {
     expect(coverBox({ width: 65_535, height: 1 }, square)).toEqual({
       crop: { left: 32_767, top: 0, width: 1, height: 1 },
       output: { width: 1, height: 1 },
+    });
+  });
+
+  it('moves a square thumb of a landscape photo to a subject near its right edge', () => {
+    const source = { width: 4000, height: 3000 };
+    expect(coverBox(source, square, { x: 3700, y: 1500 })).toEqual({
+      crop: { left: 1000, top: 0, width: 3000, height: 3000 },
+      output: square,
+    });
+    expect(coverBox(source, square, { x: 2300, y: 200 }).crop).toEqual({
+      left: 800,
+      top: 0,
+      width: 3000,
+      height: 3000,
     });
   });
 
