@@ -5,7 +5,6 @@
  */
 
 const OWNER_KEY = 'pixport.owner';
-const TOKEN_KEY = 'pixport.token';
 
 /** A refusal from the API, carrying the problem document's `detail` for the user. */
 export class ApiError extends Error {
@@ -23,13 +22,25 @@ export class ApiError extends Error {
 }
 
 /**
+ * The page may call the API no more: the session cannot be refreshed (or the
+ * API refused even a fresh token). The sign-in screen says so; callers only
+ * stop what they were doing.
+ */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('Your session ended — sign in again');
+    this.name = 'SessionEndedError';
+  }
+}
+
+/**
  * A failure in words for the user: the API's own sentence when it gave one. A
  * TypeError is what fetch throws when no answer came at all.
  *
  * @param {unknown} error
  */
 export function messageOf(error) {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError || error instanceof SessionEndedError) return error.message;
   if (error instanceof TypeError) return 'the server could not be reached.';
   return error instanceof Error ? error.message : String(error);
 }
@@ -63,7 +74,22 @@ export async function problemOf(res) {
  */
 
 /**
- * @typedef {{ apiBase: string, auth: { mode: 'dev' | 'jwt' | string }, limits?: { maxOriginalBytes?: number } }} PageConfig
+ * JWT mode's sign-in settings (see web/auth.js): the issuer and the page's
+ * public client there, where the provider sends the browser back, and the
+ * endpoints an issuer's discovery may lack.
+ *
+ * @typedef {{ mode: 'jwt', issuer: string, clientId: string, scope: string, redirectUri: string,
+ *   logoutUri: string, endSessionEndpoint?: string, signUpEndpoint?: string }} JwtAuth
+ * @typedef {{ apiBase: string, auth: { mode: 'dev' } | JwtAuth, limits?: { maxOriginalBytes?: number } }} PageConfig
+ */
+
+/**
+ * How the Api proves who is asking in JWT mode (web/auth.js owns the tokens):
+ * `token` gives a current access token, `unauthorized` one after the API
+ * refused `token` (refreshing once for all who saw it), and `end` gives up.
+ *
+ * @typedef {{ token: () => Promise<string>, unauthorized: (refused: string) => Promise<string>,
+ *   end: () => void }} Credentials
  */
 
 /**
@@ -76,14 +102,22 @@ export async function loadConfig() {
   const res = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store' });
   if (!res.ok) throw new Error(`config.json: ${res.status}`);
   const config = await res.json();
-  return { apiBase: config.apiBase ?? '', auth: { mode: config.auth?.mode ?? 'dev' }, limits: config.limits };
+  const auth = config.auth?.mode === 'jwt' ? config.auth : { mode: 'dev' };
+  return { apiBase: config.apiBase ?? '', auth, limits: config.limits };
 }
 
-/** Talks to one API; identity comes from localStorage so a reload keeps who you act as. */
+/**
+ * Talks to one API: in dev mode as the owner kept in localStorage (so a reload
+ * keeps who you act as), in JWT mode with the bearer tokens of `credentials`.
+ */
 export class Api {
-  /** @param {PageConfig} config */
-  constructor(config) {
+  /**
+   * @param {PageConfig} config
+   * @param {Credentials} [credentials] JWT mode's tokens
+   */
+  constructor(config, credentials) {
     this.mode = config.auth.mode;
+    this.credentials = credentials;
     // '' means same origin; otherwise a base such as https://api.example.com/prod.
     this.base = config.apiBase.replace(/\/+$/, '');
     this.origin = this.base ? new URL(this.base, location.href).origin : location.origin;
@@ -98,15 +132,6 @@ export class Api {
     else localStorage.removeItem(OWNER_KEY);
   }
 
-  get token() {
-    return localStorage.getItem(TOKEN_KEY) ?? '';
-  }
-
-  set token(value) {
-    if (value) localStorage.setItem(TOKEN_KEY, value);
-    else localStorage.removeItem(TOKEN_KEY);
-  }
-
   /**
    * A URL the API handed out (signed file URLs, upload targets) may be relative
    * to the API's origin, not to the page, which can live on another host.
@@ -117,24 +142,43 @@ export class Api {
     return new URL(url, `${this.origin}/`).href;
   }
 
-  /** @returns {Record<string, string>} */
-  authHeaders() {
-    if (this.mode === 'jwt') return this.token ? { Authorization: `Bearer ${this.token}` } : {};
-    return this.owner ? { 'X-Owner-Id': this.owner } : {};
-  }
-
   /**
    * @param {string} path
-   * @param {RequestInit & { json?: unknown }} [init]
+   * @param {RequestInit & { json?: unknown }} init
+   * @param {string} [token]
    */
-  async request(path, init = {}) {
-    const headers = { Accept: 'application/json', ...this.authHeaders(), ...init.headers };
+  send(path, init, token) {
+    const headers = /** @type {Record<string, string>} */ ({ Accept: 'application/json', ...init.headers });
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (this.mode === 'dev' && this.owner) headers['X-Owner-Id'] = this.owner;
     let body = init.body;
     if (init.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, body });
+    return fetch(`${this.base}${path}`, { ...init, headers, body });
+  }
+
+  /**
+   * One API call. A 401 in JWT mode gets one silent refresh and one retry; a
+   * 401 to the fresh token too ends the session instead of refreshing again,
+   * so a token the API will never take cannot make the page loop.
+   *
+   * @param {string} path
+   * @param {RequestInit & { json?: unknown }} [init]
+   */
+  async request(path, init = {}) {
+    const { credentials } = this;
+    let token = credentials ? await credentials.token() : undefined;
+    let res = await this.send(path, init, token);
+    if (res.status === 401 && credentials && token) {
+      token = await credentials.unauthorized(token);
+      res = await this.send(path, init, token);
+      if (res.status === 401) {
+        credentials.end();
+        throw new SessionEndedError();
+      }
+    }
     if (!res.ok) throw await problemOf(res);
     return res.status === 204 ? undefined : res.json();
   }

@@ -1,7 +1,9 @@
 import { createAnnouncer } from './announcer.js';
-import { Api, loadConfig, messageOf } from './api.js';
+import { Api, loadConfig, messageOf, SessionEndedError } from './api.js';
+import { createAuth } from './auth.js';
 import { createGrid } from './grid.js';
 import { createIdentity } from './identity.js';
+import { createSignInView } from './sign-in.js';
 import { createUploader } from './uploader.js';
 import { createViewer } from './viewer.js';
 
@@ -14,7 +16,8 @@ import { createViewer } from './viewer.js';
  * This file only wires the parts together; each part owns its state and
  * reports to the others through the callbacks given here:
  *
- *   identity ──onSwitch──▶ uploader (forget running), grid (reload)
+ *   identity ──onSwitch──▶ uploader (forget running), grid (reload)      dev mode
+ *   auth ──onEnded──▶ uploader (forget running), grid (clear), sign-in view   JWT mode
  *   uploader ──onUploaded─▶ grid (add at the top)
  *   grid ──onOpen──▶ viewer ──onDelete──▶ grid ──onDeleted──▶ viewer (close)
  */
@@ -25,9 +28,9 @@ const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const announce = createAnnouncer(byId('status'));
 
 /**
- * config.json is read once here, because three parts need a piece of it: the
- * Api its base URL and auth mode (and through the Api, the identity form), the
- * uploader its size limit.
+ * config.json is read once here, because several parts need a piece of it:
+ * the Api its base URL and auth mode, auth the issuer and client, the uploader
+ * its size limit.
  */
 async function start() {
   /** @type {import('./api.js').PageConfig} */
@@ -38,7 +41,10 @@ async function start() {
     announce(`The page could not load its configuration: ${messageOf(error)}`);
     return;
   }
-  const api = new Api(config);
+  // JWT mode signs in at the issuer (web/auth.js); dev mode acts as an owner id.
+  const auth =
+    config.auth.mode === 'jwt' ? createAuth(config.auth, { onEnded: (why) => endSession(why) }) : undefined;
+  const api = new Api(config, auth);
 
   const viewer = createViewer({
     elements: {
@@ -79,24 +85,65 @@ async function start() {
     onUploaded: (photo) => grid.addNew(photo),
   });
 
-  const identity = createIdentity({
-    api,
-    elements: {
-      form: /** @type {HTMLFormElement} */ (byId('identity')),
-      owner: /** @type {HTMLInputElement} */ (byId('owner')),
-      token: /** @type {HTMLInputElement} */ (byId('token')),
-    },
-    announce,
-    onSwitch: () => {
-      uploader.forgetRunning();
-      void grid.reload();
-    },
-  });
-
-  if (identity.needsToken) {
-    announce('Paste a token above to see your photos.');
+  if (!auth) {
+    byId('gallery').hidden = false;
+    createIdentity({
+      api,
+      elements: {
+        form: /** @type {HTMLFormElement} */ (byId('identity')),
+        owner: /** @type {HTMLInputElement} */ (byId('owner')),
+      },
+      announce,
+      onSwitch: () => {
+        uploader.forgetRunning();
+        void grid.reload();
+      },
+    });
+    await grid.loadMore();
     return;
   }
+
+  const view = createSignInView({
+    auth,
+    elements: {
+      screen: byId('sign-in'),
+      heading: byId('sign-in-heading'),
+      message: byId('sign-in-message'),
+      signIn: /** @type {HTMLButtonElement} */ (byId('sign-in-button')),
+      signUp: /** @type {HTMLButtonElement} */ (byId('sign-up-button')),
+      gallery: byId('gallery'),
+      galleryHeading: byId('gallery-heading'),
+      account: byId('account'),
+      name: byId('account-name'),
+      signOut: /** @type {HTMLButtonElement} */ (byId('sign-out')),
+    },
+    canSignUp: config.auth.mode === 'jwt' && Boolean(config.auth.signUpEndpoint),
+  });
+
+  /**
+   * The session cannot be refreshed: auth makes no API call from here on, and
+   * the page lets go of what belonged to it.
+   *
+   * @param {string} why
+   */
+  function endSession(why) {
+    uploader.forgetRunning();
+    grid.clear();
+    viewer.close();
+    view.signedOut(why);
+  }
+
+  try {
+    if (!(await auth.start())) {
+      view.signedOut();
+      return;
+    }
+  } catch (error) {
+    // An ended session has been shown already, through onEnded.
+    if (!(error instanceof SessionEndedError)) view.signedOut(`Sign-in failed: ${messageOf(error)}`);
+    return;
+  }
+  view.signedIn(auth.user ?? { label: '' });
   await grid.loadMore();
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, messageOf } from './api.js';
+import { ApiError, messageOf, SessionEndedError } from './api.js';
 import { renderTile } from './tile.js';
 
 const PAGE_SIZE = 24;
@@ -125,7 +125,7 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
         else if (Date.now() - (tile.pollStarted ?? 0) < POLL_GIVE_UP_MS) watch(id, next);
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) removeTile(id);
-        else watch(id, Math.min(delay * 2, POLL_MAX_MS * 3));
+        else if (!(error instanceof SessionEndedError)) watch(id, Math.min(delay * 2, POLL_MAX_MS * 3));
       }
     }, delay);
   }
@@ -167,12 +167,9 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
       exhausted = !cursor;
       if (!cursor && tiles.size > 0) announce(`${tiles.size} photo${tiles.size === 1 ? '' : 's'}.`);
     } catch (error) {
-      if (gen !== generation) return;
-      const hint =
-        error instanceof ApiError && error.status === 401 && api.mode === 'jwt'
-          ? ' Paste a valid token above.'
-          : '';
-      announce(`Could not load photos: ${messageOf(error)}${hint}`);
+      // An ended session has the sign-in screen to say so.
+      if (gen !== generation || error instanceof SessionEndedError) return;
+      announce(`Could not load photos: ${messageOf(error)}`);
     } finally {
       if (gen === generation) {
         loading = false;
@@ -229,6 +226,15 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     announce(`${filename} deleted.`);
   }
 
+  function clear() {
+    generation++;
+    loading = false;
+    for (const id of [...tiles.keys()]) removeTile(id);
+    cursor = undefined;
+    exhausted = false;
+    updateEmpty();
+  }
+
   grid.addEventListener('click', (event) => {
     const target = /** @type {HTMLElement} */ (event.target).closest('[data-action]');
     const id = target?.closest('li')?.dataset.id;
@@ -254,13 +260,12 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
       if (!tiles.has(photo.id)) addTile(photo, 'start');
     },
 
+    /** Forgets every photo and stops polling: the identity changed or the session ended. */
+    clear,
+
     /** Starts over from the first page, for another identity. */
     reload() {
-      generation++;
-      loading = false;
-      for (const id of [...tiles.keys()]) removeTile(id);
-      cursor = undefined;
-      exhausted = false;
+      clear();
       return loadMore();
     },
   };

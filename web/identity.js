@@ -1,17 +1,16 @@
 /**
  * @typedef {import('./api.js').Api} Api
- * @typedef {{ form: HTMLFormElement, owner: HTMLInputElement, token: HTMLInputElement }} IdentityElements
+ * @typedef {{ form: HTMLFormElement, owner: HTMLInputElement }} IdentityElements
  */
 
 /**
- * The identity form in the top bar: "Acting as" an owner id when the API runs
- * in dev mode, a pasted bearer token in jwt mode (config.json's `auth.mode`,
- * which the Api was built from). It writes the choice into the Api, which keeps
- * it across reloads, and reports a switch through `onSwitch`.
+ * The "Acting as" form in the top bar, for an API in dev mode: the owner id
+ * goes into the Api, which keeps it across reloads and sends it as
+ * `X-Owner-Id`; a switch is reported through `onSwitch`. In JWT mode the page
+ * signs in instead (web/auth.js, web/sign-in.js) and this form stays hidden.
  *
  * @example
- *   const identity = createIdentity({ api, elements, announce, onSwitch: () => grid.reload() });
- *   if (identity.needsToken) announce('Paste a token above to see your photos.');
+ *   createIdentity({ api, elements, announce, onSwitch: () => grid.reload() });
  *
  * @param {{
  *   api: Api,
@@ -21,26 +20,13 @@
  * }} options
  */
 export function createIdentity({ api, elements, announce, onSwitch }) {
-  const { form, owner, token } = elements;
-  const mode = api.mode === 'jwt' ? 'jwt' : 'dev';
-  for (const part of form.querySelectorAll('[data-auth]')) {
-    /** @type {HTMLElement} */ (part).hidden = part.getAttribute('data-auth') !== mode;
-  }
+  const { form, owner } = elements;
   form.hidden = false;
   owner.value = api.owner;
-  token.value = api.token;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (mode === 'jwt') api.token = token.value.trim();
-    else api.owner = owner.value.trim();
+    api.owner = owner.value.trim();
     onSwitch();
-    announce(mode === 'jwt' ? 'Token saved; reloading photos.' : `Acting as ${api.owner || 'dev'}.`);
+    announce(`Acting as ${api.owner || 'dev'}.`);
   });
-
-  return {
-    /** In jwt mode without a token the API would refuse every request, so there is nothing to load yet. */
-    get needsToken() {
-      return mode === 'jwt' && !api.token;
-    },
-  };
 }

@@ -1,4 +1,4 @@
-import { messageOf } from './api.js';
+import { messageOf, SessionEndedError } from './api.js';
 import { h } from './dom.js';
 import { contentTypeOf, DEFAULT_MAX_BYTES, formatBytes, rejectionOf, sendToStorage } from './upload.js';
 
@@ -141,7 +141,9 @@ export function createUploader({ api, elements, maxBytes: limit, announce, onUpl
       if (gen === generation) onUploaded({ ...photo, status: 'processing' });
     } catch (error) {
       row.refuse(`Not uploaded: ${messageOf(error)}`);
-      announce(`${file.name} was not uploaded: ${messageOf(error)}`);
+      // An ended session has the sign-in screen to say so.
+      if (!(error instanceof SessionEndedError))
+        announce(`${file.name} was not uploaded: ${messageOf(error)}`);
       // Do not leave a photo that will never receive its bytes.
       if (registered) void api.deletePhoto(registered.id).catch(() => {});
     }

@@ -12,4 +12,5 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(`${out}/vendor`, { recursive: true });
 cpSync(`${root}web`, out, { recursive: true });
 cpSync(require.resolve('thumbhash/thumbhash.js'), `${out}/vendor/thumbhash.js`);
+cpSync(require.resolve('oauth4webapi'), `${out}/vendor/oauth4webapi.js`);
 console.log(`gallery page copied to ${out}`);

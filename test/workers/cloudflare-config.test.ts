@@ -1,30 +1,77 @@
 import { describe, expect, it } from 'vitest';
 import { parseCloudflareConfig } from '../../src/entrypoints/composition/cloudflare-config.js';
+import { pageConfigFor } from '../../src/entrypoints/composition/config-env.js';
 
 const secret = 'x'.repeat(32);
+const jwtVars = {
+  JWT_ISSUER: 'https://issuer.example/',
+  JWT_AUDIENCE: 'pixport',
+  JWKS_URL: 'https://issuer.example/jwks.json',
+  OIDC_CLIENT_ID: 'pixport-web',
+};
 
 describe('parseCloudflareConfig', () => {
   it('is in JWT mode unless told otherwise, and names what JWT mode lacks', () => {
     expect(() => parseCloudflareConfig({ URL_SIGNING_SECRET: secret })).toThrow(
-      /JWT_ISSUER is required.*JWT_AUDIENCE is required.*JWKS_URL is required/,
+      /JWT_ISSUER is required.*JWT_AUDIENCE is required.*JWKS_URL is required.*OIDC_CLIENT_ID is required/,
     );
-    const config = parseCloudflareConfig({
-      URL_SIGNING_SECRET: secret,
-      JWT_ISSUER: 'https://issuer.example/',
-      JWT_AUDIENCE: 'pixport',
-      JWKS_URL: 'https://issuer.example/jwks.json',
-    });
+    const config = parseCloudflareConfig({ URL_SIGNING_SECRET: secret, ...jwtVars });
     expect(config.auth).toEqual({
       mode: 'jwt',
       issuer: 'https://issuer.example/',
       audience: 'pixport',
       jwksUrl: 'https://issuer.example/jwks.json',
+      clientId: 'pixport-web',
+      scope: 'openid email profile',
     });
   });
 
+  it("serves the page's sign-in settings, redirecting to the page's own origin unless told otherwise", () => {
+    const auth = parseCloudflareConfig({ URL_SIGNING_SECRET: secret, ...jwtVars }).auth;
+    expect(pageConfigFor(auth, 'https://photos.example/config.json')).toEqual({
+      apiBase: '',
+      auth: {
+        mode: 'jwt',
+        issuer: 'https://issuer.example/',
+        clientId: 'pixport-web',
+        scope: 'openid email profile',
+        redirectUri: 'https://photos.example/',
+        logoutUri: 'https://photos.example/',
+      },
+    });
+    const cognito = parseCloudflareConfig({
+      URL_SIGNING_SECRET: secret,
+      ...jwtVars,
+      OIDC_SCOPE: 'openid email',
+      OIDC_REDIRECT_URI: 'https://gallery.example/',
+      OIDC_END_SESSION_ENDPOINT: 'https://login.example/logout',
+      OIDC_SIGN_UP_ENDPOINT: 'https://login.example/signup',
+    }).auth;
+    expect(pageConfigFor(cognito, 'https://photos.example/config.json').auth).toEqual({
+      mode: 'jwt',
+      issuer: 'https://issuer.example/',
+      clientId: 'pixport-web',
+      scope: 'openid email',
+      redirectUri: 'https://gallery.example/',
+      logoutUri: 'https://gallery.example/',
+      endSessionEndpoint: 'https://login.example/logout',
+      signUpEndpoint: 'https://login.example/signup',
+    });
+    expect(() =>
+      parseCloudflareConfig({
+        URL_SIGNING_SECRET: secret,
+        ...jwtVars,
+        OIDC_SIGN_UP_ENDPOINT: 'javascript:x',
+      }),
+    ).toThrow(/OIDC_SIGN_UP_ENDPOINT/);
+  });
+
   it('takes dev mode from AUTH_MODE=dev, and always wants a long enough signing secret', () => {
-    expect(parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret }).auth).toEqual({
-      mode: 'dev',
+    const dev = parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret }).auth;
+    expect(dev).toEqual({ mode: 'dev' });
+    expect(pageConfigFor(dev, 'https://photos.example/config.json')).toEqual({
+      apiBase: '',
+      auth: { mode: 'dev' },
     });
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev' })).toThrow(/URL_SIGNING_SECRET is required/);
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: 'short' })).toThrow(

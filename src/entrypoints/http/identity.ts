@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import { OwnerId } from '../../domain/owner-id.js';
 import { UnauthorizedError } from './errors.js';
 
@@ -44,9 +44,26 @@ export interface JwtIdentityConfig {
 }
 
 /**
- * JWT mode: a bearer token verified against the issuer's JWKS, issuer and
- * audience; the owner is its `sub`. `X-Owner-Id` is ignored. Uses jose,
- * which runs on Node and Workers alike.
+ * Whether a verified token was issued for this API. As API Gateway's JWT
+ * authorizer decides: its `aud` must name the audience; a token without `aud`
+ * qualifies by its `client_id` instead. Cognito's access tokens need that:
+ * they carry no `aud`, only the app client's id in `client_id`.
+ */
+const meantFor = (payload: JWTPayload, audience: string): boolean => {
+  if (payload.aud !== undefined) {
+    return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
+  }
+  return payload.client_id === audience;
+};
+
+/**
+ * JWT mode: a bearer token verified against the issuer's JWKS and issuer, and
+ * meant for the configured audience (its `aud`, or without one its
+ * `client_id`), and not an ID token; the owner is its `sub`. `X-Owner-Id` is
+ * ignored. Uses jose, which runs on Node and Workers alike.
+ *
+ * @example
+ * createApp({ ..., identity: jwtIdentity({ issuer, audience: 'pixport', jwksUrl }) });
  */
 export function jwtIdentity(config: JwtIdentityConfig): IdentityResolver {
   const keys = config.jwks
@@ -59,16 +76,18 @@ export function jwtIdentity(config: JwtIdentityConfig): IdentityResolver {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError();
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(match[1], keys, {
-        issuer: config.issuer,
-        audience: config.audience,
-      });
-      return ownerFrom(payload.sub);
-    } catch (error) {
-      if (error instanceof UnauthorizedError) throw error;
+      // The audience is checked below: jose's check would refuse a token without `aud`.
+      ({ payload } = await jwtVerify(match[1], keys, { issuer: config.issuer }));
+    } catch {
       throw new UnauthorizedError('the bearer token is invalid or expired');
     }
+    if (!meantFor(payload, config.audience))
+      throw new UnauthorizedError('the bearer token is not meant for this API');
+    // Cognito's ID tokens name the app client as audience too, but say what they are.
+    if (payload.token_use === 'id') throw new UnauthorizedError('an ID token is not an access token');
+    return ownerFrom(payload.sub);
   });
 }
 

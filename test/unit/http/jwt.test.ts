@@ -16,17 +16,26 @@ describe('JWT mode', () => {
   let otherKey: Key;
   let h: AppHarness;
 
+  /** `aud: null` leaves the claim out, as in Cognito's access tokens. */
   const token = (
-    claims: { sub?: string; iss?: string; aud?: string; exp?: number | string } = {},
+    claims: {
+      sub?: string;
+      iss?: string;
+      aud?: string | string[] | null;
+      client_id?: string;
+      token_use?: 'id' | 'access';
+      exp?: number | string;
+    } = {},
     key: Key = signingKey,
     kid = KID,
   ) => {
-    const jwt = new SignJWT({})
+    const { client_id, token_use } = claims;
+    const jwt = new SignJWT({ ...(client_id && { client_id }), ...(token_use && { token_use }) })
       .setProtectedHeader({ alg: 'RS256', kid })
       .setIssuedAt()
       .setIssuer(claims.iss ?? ISSUER)
-      .setAudience(claims.aud ?? AUDIENCE)
       .setExpirationTime(claims.exp ?? '5m');
+    if (claims.aud !== null) jwt.setAudience(claims.aud ?? AUDIENCE);
     if (claims.sub !== undefined) jwt.setSubject(claims.sub);
     return jwt.sign(key);
   };
@@ -62,6 +71,35 @@ describe('JWT mode', () => {
     expect(forBob.items).toEqual([]);
     const asBob = await h.app.request(`/photos/${photo.id}`, { headers: await bearer({ sub: 'bob' }) });
     await expectProblem(asBob, 404, 'photo-not-found');
+  });
+
+  it.each<[string, Parameters<typeof token>[0]]>([
+    ['its aud names the audience', { sub: 'alice' }],
+    ['its aud list includes the audience', { sub: 'alice', aud: ['another-api', AUDIENCE] }],
+    // Cognito access tokens: no aud, the app client in client_id (API Gateway's JWT authorizer takes them so).
+    ['it has no aud and its client_id is the audience', { sub: 'alice', aud: null, client_id: AUDIENCE }],
+    ['it is a Cognito access token', { sub: 'alice', aud: null, client_id: AUDIENCE, token_use: 'access' }],
+  ])('accepts a token when %s', async (_, claims) => {
+    const res = await h.app.request('/photos', {
+      headers: { Authorization: `Bearer ${await token(claims)}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it.each<[string, Parameters<typeof token>[0]]>([
+    ['it has no aud and no client_id', { sub: 'alice', aud: null }],
+    ['it has no aud and another client_id', { sub: 'alice', aud: null, client_id: 'another-client' }],
+    // As API Gateway: with an aud present, client_id is not consulted.
+    ['its aud is wrong, whatever its client_id', { sub: 'alice', aud: 'another-api', client_id: AUDIENCE }],
+    ['its aud list lacks the audience', { sub: 'alice', aud: ['another-api', 'a-third'] }],
+    // A Cognito ID token names the app client (the audience on Cognito) in aud; it is no access token.
+    ['it is a Cognito ID token', { sub: 'alice', aud: AUDIENCE, token_use: 'id' }],
+  ])('refuses a token when %s', async (_, claims) => {
+    const res = await h.app.request('/photos', {
+      headers: { Authorization: `Bearer ${await token(claims)}` },
+    });
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    await expectProblem(res, 401, 'unauthorized');
   });
 
   it('accepts a lower-case bearer scheme', async () => {
