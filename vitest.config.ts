@@ -104,6 +104,9 @@ export default defineConfig({
               bindings: {
                 AUTH_MODE: 'dev',
                 URL_SIGNING_SECRET: 'workerd-test-secret-0123456789abcdef0123',
+                // Multipart over 6 MiB, in parts of 5 MiB (R2's least), so a test file need not be 16 MiB.
+                MULTIPART_THRESHOLD_BYTES: String(6 * 1024 * 1024),
+                MULTIPART_PART_BYTES: String(5 * 1024 * 1024),
                 TEST_MIGRATIONS: await readD1Migrations('deploy/cloudflare/migrations'),
               },
               workers: [

@@ -44,7 +44,8 @@ export class Api extends Construct {
       environment: props.environment,
     }).fn;
 
-    // Presigns uploads of originals and signed GETs of originals and renditions,
+    // Presigns uploads of originals (single, and the parts of multipart uploads, which it
+    // creates, lists, completes and aborts) and signed GETs of originals and renditions,
     // stores small direct uploads, HEADs them, and deletes a photo's objects.
     props.photos.grantPut(this.handler, `${ORIGINALS_PREFIX}*`);
     props.photos.grantRead(this.handler, `${ORIGINALS_PREFIX}*`);

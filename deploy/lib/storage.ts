@@ -23,6 +23,16 @@ export const RENDITIONS_PREFIX = 'renditions/';
  */
 export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as const;
 
+/**
+ * The photos table's TTL attribute: DynamoDbPhotoRepository sets it on a pending
+ * photo to the end of its upload's grace period (seconds since the epoch) and
+ * leaves it off once the upload is accepted, so DynamoDB deletes the photos
+ * whose upload never completed. Their objects go by the bucket's lifecycle rules:
+ * parts of an incomplete multipart upload after a day, an original that landed
+ * but was never accepted by its pending-upload tag.
+ */
+export const PENDING_PHOTO_TTL_ATTRIBUTE = 'ttl';
+
 /** Options of {@link Storage}. */
 export interface StorageProps {
   /**
@@ -79,20 +89,31 @@ export class Storage extends Construct {
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: PENDING_PHOTO_TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 
   /**
-   * Lets browsers on `origins` send signed uploads (presigned PUT or POST) straight to
-   * the photos bucket, and fetch signed GETs. Called once the site's origin is known.
+   * Lets browsers on `origins` send signed uploads (presigned PUT or POST, and the
+   * parts of multipart uploads) straight to the photos bucket, and fetch signed GETs.
+   * Called once the site's origin is known.
    */
   allowUploadsFrom(origins: string[]): void {
     this.photos.addCorsRule({
       allowedOrigins: origins,
       allowedMethods: [HttpMethods.PUT, HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD],
-      // x-amz-* covers the x-amz-tagging header that every presigned upload signs.
-      allowedHeaders: ['content-type', 'content-md5', 'content-disposition', 'cache-control', 'x-amz-*'],
+      // x-amz-* covers the x-amz-tagging header that every presigned upload signs;
+      // if-none-match is the `*` it signs too, so an upload URL never replaces an original.
+      allowedHeaders: [
+        'content-type',
+        'content-md5',
+        'content-disposition',
+        'cache-control',
+        'if-none-match',
+        'x-amz-*',
+      ],
+      // The page reads each part's ETag from its PUT, to complete a multipart upload.
       exposedHeaders: ['ETag'],
       maxAge: 3000,
     });

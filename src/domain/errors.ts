@@ -11,7 +11,7 @@ export class InvalidInputError extends DomainError {
   }
 }
 
-/** A declared or sniffed type that is not an image we accept (SVG, HTML, HEIC, executables ...). */
+/** A declared or sniffed type that is not an image we accept (SVG, HTML, PDF, executables ...). */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'unsupported-media-type';
   constructor(
@@ -141,4 +141,54 @@ export class PhotoTransitionError extends DomainError {
 /** A signed URL whose signature does not match, or that has expired. */
 export class InvalidSignatureError extends DomainError {
   readonly code = 'invalid-signature';
+}
+
+/**
+ * A part of a multipart upload that is not there to complete it: left out of
+ * the list, or never received. The upload stays open; send the part, then
+ * complete again.
+ */
+export class UploadPartMissingError extends DomainError {
+  readonly code = 'upload-part-missing';
+  constructor(
+    readonly partNumber: number,
+    why: 'not-listed' | 'not-received',
+  ) {
+    super(
+      why === 'not-listed'
+        ? `part ${partNumber} is missing from the list; list every part from 1 to the part count`
+        : `part ${partNumber} has not been received; upload it, then complete again`,
+    );
+  }
+}
+
+/**
+ * A part of a multipart upload that is not the one received: another ETag, or
+ * (should storage ever keep one) another size. The upload stays open; send
+ * the part again, or list the ETag its upload answered with.
+ */
+export class UploadPartMismatchError extends DomainError {
+  readonly code = 'upload-part-mismatch';
+  constructor(
+    readonly partNumber: number,
+    what: string,
+  ) {
+    super(`part ${partNumber} ${what}; send the ETag its upload answered with, or upload it again`);
+  }
+}
+
+/** An upload that can no longer complete: its multipart upload is gone (aborted, or expired in storage). */
+export class UploadExpiredError extends DomainError {
+  readonly code = 'upload-expired';
+  constructor(readonly photoId: string) {
+    super(`the upload of photo ${photoId} has expired; delete it and register the file again`);
+  }
+}
+
+/** A multipart request (sign parts, complete) for an upload that goes by one PUT or POST. */
+export class NotMultipartUploadError extends DomainError {
+  readonly code = 'upload-not-multipart';
+  constructor(readonly photoId: string) {
+    super(`photo ${photoId} is uploaded in one request, not in parts`);
+  }
 }

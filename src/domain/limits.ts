@@ -1,21 +1,51 @@
 import { MiB } from './byte-size.js';
 import { ImageTooLargeError } from './errors.js';
+import type { MediaKind } from './media-kind.js';
 
-/** Size limits on originals. All are configurable; these are the defaults. */
+/** Limits on uploads and originals. All are configurable; these are the defaults. */
 export interface Limits {
-  /** Largest original accepted through a signed upload. */
+  /** Largest photo original accepted through a signed upload, single or multipart. */
   readonly maxOriginalBytes: number;
   /** Largest width x height decoded; checked from the header before any pixel is decoded. */
   readonly maxPixels: number;
   /** Largest original accepted through the API itself (POST /photos), well under Lambda's 6 MB payload cap. */
   readonly maxDirectUploadBytes: number;
+  /** A declared size over this goes by multipart upload; at or under it, by one signed PUT or POST. */
+  readonly multipartThresholdBytes: number;
+  /**
+   * Size of every part of a multipart upload but the last, which may be smaller.
+   * S3 and R2 refuse parts under 5 MiB (but the last), and R2 wants them all equal.
+   */
+  readonly multipartPartBytes: number;
+  /**
+   * How long a photo whose upload expired without completing is kept (hidden from
+   * the gallery) before it is deleted with any parts: long enough for a
+   * dead-lettered storage notification to be redriven.
+   */
+  readonly pendingUploadGraceSeconds: number;
 }
 
 export const defaultLimits: Limits = {
   maxOriginalBytes: 50 * MiB,
   maxPixels: 50_000_000,
   maxDirectUploadBytes: 4 * MiB,
+  multipartThresholdBytes: 16 * MiB,
+  multipartPartBytes: 8 * MiB,
+  pendingUploadGraceSeconds: 14 * 24 * 3600,
 };
+
+/**
+ * The largest original of a kind. Photos keep `maxOriginalBytes`; a video
+ * limit joins here when videos do.
+ *
+ * @example maxOriginalBytesOf(defaultLimits, 'photo') // 52428800
+ */
+export function maxOriginalBytesOf(limits: Limits, kind: MediaKind): number {
+  switch (kind) {
+    case 'photo':
+      return limits.maxOriginalBytes;
+  }
+}
 
 /**
  * The pixel limit, applied to the size a header declares before any pixel is

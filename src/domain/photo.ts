@@ -1,6 +1,7 @@
 import type { ContentType } from './content-type.js';
 import { PhotoFailedError, PhotoNotReadyError, PhotoTransitionError } from './errors.js';
 import type { OwnerId } from './owner-id.js';
+import { PendingUpload } from './pending-upload.js';
 import type { PhotoId } from './photo-id.js';
 import type { RenditionFormat } from './presets.js';
 import { err, ok, type Result } from './result.js';
@@ -47,17 +48,21 @@ export interface Photo {
   readonly placeholder?: string;
   /** SHA-256 of the original, hex. */
   readonly checksum?: string;
+  /** While pending: how its bytes are being sent and until when. Dropped once they have landed. */
+  readonly upload?: PendingUpload;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
 }
 
-const change = (photo: Photo, now: Date, patch: Partial<Photo>): Photo => ({
-  ...photo,
-  ...patch,
-  updatedAt: now.toISOString(),
-  version: photo.version + 1,
-});
+// A photo that leaves `pending` leaves its upload behind: the bytes have landed, or never will.
+const change = (photo: Photo, now: Date, patch: Partial<Photo>): Photo => {
+  const { upload: current, ...rest } = photo;
+  const { upload: given, ...changes } = patch;
+  const next: Photo = { ...rest, ...changes, updatedAt: now.toISOString(), version: photo.version + 1 };
+  const upload = given ?? current;
+  return next.status === 'pending' && upload ? { ...next, upload } : next;
+};
 
 const refuse = (photo: Photo, to: PhotoStatus): never => {
   throw new PhotoTransitionError(`photo ${photo.id} cannot go from ${photo.status} to ${to}`);
@@ -72,6 +77,8 @@ export const Photo = {
     contentType: ContentType;
     size: number;
     now: Date;
+    /** How the bytes will be sent and until when; absent in records made before uploads expired. */
+    upload?: PendingUpload;
   }): Photo {
     const at = input.now.toISOString();
     return {
@@ -82,10 +89,29 @@ export const Photo = {
       size: input.size,
       status: 'pending',
       renditions: [],
+      ...(input.upload ? { upload: input.upload } : {}),
       createdAt: at,
       updatedAt: at,
       version: 1,
     };
+  },
+
+  /** A pending upload resumed: its expiry (and purge time) moved later. */
+  extendUpload(photo: Photo, upload: PendingUpload, now: Date): Photo {
+    if (photo.status !== 'pending') return refuse(photo, 'pending');
+    return change(photo, now, { upload });
+  },
+
+  /**
+   * Whether the photo waits for bytes that can no longer come: pending, and
+   * every URL of its upload expired. The gallery hides it; it is deleted after
+   * the grace period. A record without an upload (made before uploads expired)
+   * never counts as stale.
+   */
+  uploadExpired(photo: Photo, now: Date): boolean {
+    return (
+      photo.status === 'pending' && photo.upload !== undefined && PendingUpload.expired(photo.upload, now)
+    );
   },
 
   /** The original has landed with this many bytes; thumbnails are queued. */

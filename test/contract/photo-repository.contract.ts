@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { PhotoRepository } from '../../src/application/ports/photo-repository.js';
 import { VersionConflictError } from '../../src/domain/errors.js';
+import type { OwnerId } from '../../src/domain/owner-id.js';
+import type { MultipartUpload } from '../../src/domain/pending-upload.js';
 import { Photo } from '../../src/domain/photo.js';
 import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
+
+/** A pending photo of `owner` whose upload is purged at `purgeAt` (and expired a day before). */
+function withUpload(owner: OwnerId, purgeAt: string, multipart?: MultipartUpload): Photo {
+  const photo = pendingPhoto(owner);
+  const expiresAt = new Date(Date.parse(purgeAt) - 24 * 3600 * 1000).toISOString();
+  return { ...photo, upload: { expiresAt, purgeAt, ...(multipart ? { multipart } : {}) } };
+}
 
 /** The PhotoRepository contract: memory, DynamoDB and D1 adapters must all pass it. */
 export function photoRepositoryContract(
@@ -120,6 +129,54 @@ export function photoRepositoryContract(
         // A store may not know that nothing follows; the page after must then be empty.
         expect((await repo.listByOwner(owner, { limit: 2, after: second.last })).items).toEqual([]);
       }
+    });
+
+    it('round-trips a pending upload (multipart id, expiry, purge time), and forgets it once the bytes land', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const photo = withUpload(owner, '2026-01-02T00:00:00.000Z', {
+        uploadId: 'upload/+=id~with~odd~characters',
+        partSize: 8 * 1024 * 1024,
+        partCount: 7,
+      });
+      expect((await repo.save(photo)).ok).toBe(true);
+      expect(await repo.get(owner, photo.id)).toEqual(photo);
+      const resumed = Photo.extendUpload(
+        photo,
+        { ...(photo.upload as NonNullable<Photo['upload']>), expiresAt: '2026-01-01T01:00:00.000Z' },
+        new Date('2026-01-01T00:30:00Z'),
+      );
+      expect((await repo.save(resumed)).ok).toBe(true);
+      expect((await repo.get(owner, photo.id))?.upload?.expiresAt).toBe('2026-01-01T01:00:00.000Z');
+      const landed = Photo.startProcessing(resumed, 1234, new Date('2026-01-01T00:40:00Z'));
+      expect((await repo.save(landed)).ok).toBe(true);
+      const stored = await repo.get(owner, photo.id);
+      expect(stored).toEqual(landed);
+      expect(stored && 'upload' in stored).toBe(false);
+    });
+
+    it('lists the pending photos of every owner whose purge time has come, and no others', async () => {
+      const repo = await make();
+      const [alice, bob] = [uniqueOwner('alice'), uniqueOwner('bob')];
+      const due = [
+        withUpload(alice, '2026-01-01T00:00:00.000Z'),
+        withUpload(bob, '2026-01-01T00:00:01.000Z', { uploadId: 'u1', partSize: 5_242_880, partCount: 2 }),
+      ];
+      const later = withUpload(alice, '2026-03-01T00:00:00.000Z');
+      const landed = Photo.startProcessing(withUpload(bob, '2026-01-01T00:00:00.000Z'), 10, new Date());
+      const legacy = pendingPhoto(alice);
+      for (const photo of [...due, later, legacy]) await repo.save(photo);
+      await repo.save({ ...landed, version: 1 });
+
+      const now = new Date('2026-02-01T00:00:00Z');
+      const ours = new Set([alice, bob] as string[]);
+      const found = (await repo.listPurgeable(now, 1000)).filter((p) => ours.has(p.ownerId));
+      expect(found.map((p) => p.id).sort()).toEqual(due.map((p) => p.id).sort());
+      expect(found.find((p) => p.id === due[1]?.id)).toEqual(due[1]);
+      expect(await repo.listPurgeable(now, 1)).toHaveLength(1);
+      expect(
+        (await repo.listPurgeable(new Date('2025-12-31T23:59:00Z'), 1000)).filter((p) => ours.has(p.ownerId)),
+      ).toEqual([]);
     });
 
     it('deletes a record, and deleting it again is fine', async () => {

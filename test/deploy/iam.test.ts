@@ -130,6 +130,10 @@ describe('least privilege', () => {
     expect(map['s3:PutObject']).toEqual(['photos/originals/*']);
     // A presigned upload signs x-amz-tagging: S3 then needs s3:PutObjectTagging of the signer.
     expect(map['s3:PutObjectTagging']).toEqual(['photos/originals/*']);
+    // Multipart uploads of originals: Create, UploadPart and Complete are s3:PutObject; ListParts is
+    // s3:ListMultipartUploadParts (in s3:List*), and aborting is s3:AbortMultipartUpload.
+    expect(map['s3:Abort*']).toEqual(['photos/originals/*']);
+    expect(map['s3:List*']).toContain('photos/originals/*');
     expect(map['s3:GetObject*']).toEqual(['photos', 'photos/originals/*', 'photos/renditions/*']);
     expect(map['s3:DeleteObject*']).toEqual(['photos/originals/*', 'photos/renditions/*']);
     expect(map['dynamodb:PutItem']).toEqual(['table']);

@@ -37,6 +37,25 @@ describe('the AWS configuration', () => {
     expect(config.uploadExpiresInSeconds).toBe(60);
   });
 
+  it('goes by multipart over 16 MiB in parts of 8 MiB, and keeps stale uploads 14 days, unless told otherwise', () => {
+    expect(parseAwsConfig(valid).limits).toMatchObject({
+      multipartThresholdBytes: 16 * 1024 * 1024,
+      multipartPartBytes: 8 * 1024 * 1024,
+      pendingUploadGraceSeconds: 14 * 24 * 3600,
+    });
+    const config = parseAwsConfig({
+      ...valid,
+      MULTIPART_THRESHOLD_BYTES: '10000000',
+      MULTIPART_PART_BYTES: String(5 * 1024 * 1024),
+      PENDING_UPLOAD_GRACE_SECONDS: '86400',
+    });
+    expect(config.limits).toMatchObject({
+      multipartThresholdBytes: 10_000_000,
+      multipartPartBytes: 5 * 1024 * 1024,
+      pendingUploadGraceSeconds: 86_400,
+    });
+  });
+
   it.each([
     [{ PHOTOS_BUCKET: undefined }, 'PHOTOS_BUCKET is required'],
     [{ THUMBNAIL_QUEUE_URL: 'not a url' }, 'THUMBNAIL_QUEUE_URL'],
@@ -44,6 +63,8 @@ describe('the AWS configuration', () => {
     [{ S3_FORCE_PATH_STYLE: 'yes' }, 'S3_FORCE_PATH_STYLE'],
     [{ MAX_ORIGINAL_BYTES: '-5' }, 'MAX_ORIGINAL_BYTES'],
     [{ UPLOAD_URL_EXPIRES_SECONDS: '86400' }, 'UPLOAD_URL_EXPIRES_SECONDS'],
+    [{ MULTIPART_PART_BYTES: String(5 * 1024 * 1024 - 1) }, 'MULTIPART_PART_BYTES must be at least 5242880'],
+    [{ PENDING_UPLOAD_GRACE_SECONDS: '0' }, 'PENDING_UPLOAD_GRACE_SECONDS'],
   ])('refuses %o, naming the variable', (change, message) => {
     expect(() => parseAwsConfig({ ...valid, ...change })).toThrow(message);
   });

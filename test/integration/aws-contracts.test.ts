@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -14,8 +14,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDbPhotoRepository } from '../../src/adapters/aws/dynamodb-photo-repository.js';
+import { DynamoDbPhotoRepository, TTL_ATTRIBUTE } from '../../src/adapters/aws/dynamodb-photo-repository.js';
 import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.js';
+import { S3MultipartUploads } from '../../src/adapters/aws/s3-multipart-uploads.js';
 import { PENDING_UPLOAD_TAG, S3UploadTagging } from '../../src/adapters/aws/s3-upload-tagging.js';
 import { S3UrlSigner } from '../../src/adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../src/adapters/aws/sqs-thumbnail-queue.js';
@@ -27,12 +28,14 @@ import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import type { ThumbnailJob } from '../../src/application/ports/thumbnail-queue.js';
 import { AcceptUpload } from '../../src/application/use-cases/accept-upload.js';
 import { defaultLimits } from '../../src/domain/limits.js';
+import { Photo } from '../../src/domain/photo.js';
 import { filesRoutes } from '../../src/entrypoints/http/files-routes.js';
 import { blobStoreContract } from '../contract/blob-store.contract.js';
+import { multipartUploadsContract } from '../contract/multipart-uploads.contract.js';
 import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
 import { sendUpload, urlSignerContract } from '../contract/url-signer.contract.js';
-import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
+import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { TEST_URL_SECRET } from '../support/test-secret.js';
 
@@ -252,11 +255,16 @@ describe('S3UrlSigner against S3 rules', () => {
     expect(target.headers).toEqual({
       'Content-Type': 'image/png',
       'x-amz-tagging': 'pixport-upload=pending',
+      'If-None-Match': '*',
     });
 
     // Without the tag, or with another one, the upload does not match its signature.
     for (const tagging of [undefined, 'pixport-upload=accepted']) {
-      const headers = { 'Content-Type': 'image/png', ...(tagging ? { 'x-amz-tagging': tagging } : {}) };
+      const headers = {
+        'Content-Type': 'image/png',
+        'If-None-Match': '*',
+        ...(tagging ? { 'x-amz-tagging': tagging } : {}),
+      };
       const res = await fetch(target.url, { method: 'PUT', headers, body: new Uint8Array(4) });
       expect(res.status).toBe(403);
       expect(await readObject(k)).toBeUndefined();
@@ -264,6 +272,107 @@ describe('S3UrlSigner against S3 rules', () => {
 
     expect((await sendUpload(fetch, target, new Uint8Array(4), 'image/png')).status).toBe(200);
     expect(await tagsOf(k)).toEqual([{ Key: PENDING_UPLOAD_TAG.key, Value: PENDING_UPLOAD_TAG.value }]);
+  });
+});
+
+describe('S3UrlSigner: an upload URL stores one original (If-None-Match: *)', () => {
+  const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
+  const key = () => `originals/${uniqueOwner('replay')}/${photoIdAt()}`;
+
+  it('signs If-None-Match: * into the upload, so a client that leaves it out does not match', async () => {
+    const k = key();
+    const target = await signer.signUpload(k, { contentType: 'image/png', size: 4 });
+    expect(new URL(target.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain(
+      'if-none-match',
+    );
+    const { 'If-None-Match': _, ...without } = target.headers ?? {};
+    const res = await fetch(target.url, { method: 'PUT', headers: without, body: new Uint8Array(4) });
+    expect(res.status).toBe(403);
+    expect(await readObject(k)).toBeUndefined();
+  });
+
+  it('refuses the same URL used again with 412, and keeps the original it stored', async () => {
+    const k = key();
+    const target = await signer.signUpload(k, { contentType: 'image/png', size: 4 });
+    expect((await sendUpload(fetch, target, new Uint8Array([1, 2, 3, 4]), 'image/png')).status).toBe(200);
+    const replay = await sendUpload(fetch, target, new Uint8Array([9, 9, 9, 9]), 'image/png');
+    expect(replay.status).toBe(412);
+    expect(await replay.text()).toContain('PreconditionFailed');
+    expect(await readObject(k)).toEqual(new Uint8Array([1, 2, 3, 4]));
+  });
+});
+
+multipartUploadsContract('S3MultipartUploads (fauxqs behind the presign gate)', async () => ({
+  uploads: new S3MultipartUploads(s3, { bucket: aws.bucket, partExpiresInSeconds: 300 }, new SystemClock()),
+  send: (part, body) =>
+    fetch(part.url, { method: 'PUT', headers: { ...part.headers }, body: body as Uint8Array<ArrayBuffer> }),
+  read: readObject,
+  key: async () => `originals/${uniqueOwner('multipart')}/${photoIdAt()}`,
+  partSize: 5 * 1024 * 1024,
+}));
+
+describe('S3MultipartUploads against S3 rules', () => {
+  const uploads = new S3MultipartUploads(
+    s3,
+    { bucket: aws.bucket, partExpiresInSeconds: 300 },
+    new SystemClock(),
+  );
+
+  it('tags the joined original as a pending upload, as the single PUT does', async () => {
+    const k = `originals/${uniqueOwner('multipart')}/${photoIdAt()}`;
+    const id = await uploads.create(k, { contentType: 'image/jpeg' });
+    const part = await uploads.signPart(k, id, 1, 100);
+    expect(new URL(part.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain('content-length');
+    expect(new URL(part.url).searchParams.has('x-amz-checksum-crc32')).toBe(false);
+    const res = await fetch(part.url, { method: 'PUT', body: new Uint8Array(100) });
+    await uploads.complete(k, id, [{ partNumber: 1, etag: res.headers.get('etag') ?? '' }]);
+    expect(await tagsOf(k)).toEqual([{ Key: PENDING_UPLOAD_TAG.key, Value: PENDING_UPLOAD_TAG.value }]);
+    const head = await s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: k }));
+    expect(head.ContentType).toBe('image/jpeg');
+  });
+
+  it('will not sign parts with a client that would add an empty-body checksum', async () => {
+    const careless = new S3Client({
+      region: aws.region,
+      credentials,
+      endpoint: aws.s3Endpoint,
+      forcePathStyle: true,
+    });
+    const signing = new S3MultipartUploads(
+      careless,
+      { bucket: aws.bucket, partExpiresInSeconds: 300 },
+      new SystemClock(),
+    );
+    await expect(signing.signPart('originals/a/b', 'id', 1, 4)).rejects.toThrow(/requestChecksumCalculation/);
+    careless.destroy();
+  });
+});
+
+describe('DynamoDbPhotoRepository and the table TTL', () => {
+  const repo = new DynamoDbPhotoRepository(dynamo, { tableName: aws.table });
+  const ttlOf = async (photo: Photo) => {
+    const out = await dynamo.send(
+      new GetItemCommand({
+        TableName: aws.table,
+        Key: { pk: { S: `OWNER#${photo.ownerId}` }, sk: { S: `PHOTO#${photo.id}` } },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.[TTL_ATTRIBUTE]?.N;
+  };
+
+  it('sets the TTL to the purge time while the photo is pending, and removes it once the bytes land', async () => {
+    const pending = pendingPhoto(uniqueOwner('ttl'));
+    const photo: Photo = {
+      ...pending,
+      upload: { expiresAt: '2026-03-01T12:15:00.000Z', purgeAt: '2026-03-15T12:15:00.500Z' },
+    };
+    await repo.save(photo);
+    expect(await ttlOf(photo)).toBe(String(Math.floor(Date.parse('2026-03-15T12:15:00Z') / 1000)));
+    const landed = Photo.startProcessing(photo, 1234, new Date());
+    await repo.save(landed);
+    expect(await ttlOf(photo)).toBeUndefined();
+    expect(await repo.get(photo.ownerId, photo.id)).toEqual(landed);
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -17,6 +18,9 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { sendUpload } from '../contract/url-signer.contract.js';
 import { S3_FAULT_OWNER_PREFIX } from '../support/emulators.js';
 import { photoJpeg, truncatedJpeg } from '../support/images.js';
+import { paddedJpeg } from '../support/padded-jpeg.js';
+
+const MiB = 1024 * 1024;
 
 /**
  * The whole AWS path, with events shaped as API Gateway, S3 and SQS send
@@ -49,6 +53,9 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamodbEndpoint,
     ALLOWED_ORIGINS: 'https://photos.example.com',
+    // Multipart over 6 MiB, in parts of 5 MiB (S3's least), so a test file need not be 16 MiB.
+    MULTIPART_THRESHOLD_BYTES: String(6 * MiB),
+    MULTIPART_PART_BYTES: String(5 * MiB),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     // Dev mode sends the EMF lines to the global console, where the test reads them.
     POWERTOOLS_DEV: 'true',
@@ -156,8 +163,8 @@ const notificationKey = (key: string): string =>
     .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
     .join('/');
 
-/** An S3 ObjectCreated:Put notification, as S3 writes it into the SQS message body. */
-function objectCreated(key: string, size: number): string {
+/** An S3 ObjectCreated notification (a PUT by default), as S3 writes it into the SQS message body. */
+function objectCreated(key: string, size: number, eventName = 'ObjectCreated:Put'): string {
   return JSON.stringify({
     Records: [
       {
@@ -165,7 +172,7 @@ function objectCreated(key: string, size: number): string {
         eventSource: 'aws:s3',
         awsRegion: aws.region,
         eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
+        eventName,
         userIdentity: { principalId: 'AWS:AROAEXAMPLE:pixport-api' },
         requestParameters: { sourceIPAddress: '203.0.113.7' },
         responseElements: {
@@ -418,5 +425,136 @@ describe('the AWS path: API Gateway -> Lambda -> S3 -> SQS -> worker Lambda -> g
     expect(await listKeys(`renditions/${owner}/${gone.photo.id}/`)).toEqual([]);
     // A redelivery finds nothing left to delete, and is not an error either.
     expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
+  });
+});
+
+describe('the AWS path of a multipart upload: presigned parts -> CompleteMultipartUpload -> worker', () => {
+  const owner = `multipart|${crypto.randomUUID().slice(0, 8)}`;
+
+  const registerBig = async (bytes: Uint8Array) => {
+    const res = await call(
+      apiEvent('POST', '/uploads', {
+        owner,
+        body: { filename: 'big.jpg', contentType: 'image/jpeg', size: bytes.byteLength },
+      }),
+    );
+    expect(res.status).toBe(201);
+    return res.body as { photo: PhotoJson; upload: { method: string; partSize: number; partCount: number } };
+  };
+
+  /** Signs parts through the API and PUTs them to S3 as the page does; their ETags as S3 answered. */
+  const sendParts = async (id: string, bytes: Uint8Array, numbers: number[]) => {
+    const signed = await call(
+      apiEvent('POST', `/uploads/${id}/parts`, { owner, body: { partNumbers: numbers } }),
+    );
+    expect(signed.status).toBe(200);
+    const etags: { partNumber: number; etag: string }[] = [];
+    for (const part of signed.body.parts as {
+      partNumber: number;
+      url: string;
+      headers?: Record<string, string>;
+    }[]) {
+      const body = bytes.slice((part.partNumber - 1) * 5 * MiB, part.partNumber * 5 * MiB);
+      const res = await fetch(part.url, { method: 'PUT', headers: { ...part.headers }, body });
+      expect(res.status).toBe(200);
+      etags.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
+    }
+    return etags;
+  };
+
+  it('uploads in parts through presigned URLs, resumes, completes, and ends in renditions', async () => {
+    const bytes = paddedJpeg(await photoJpeg({ width: 1200, height: 800 }), 7 * MiB);
+    const { photo, upload } = await registerBig(bytes);
+    expect(upload).toMatchObject({ method: 'MULTIPART', partSize: 5 * MiB, partCount: 2 });
+    const key = `originals/${owner}/${photo.id}`;
+
+    // Part 2 first; then a reload: the status says what is there, and only part 1 is sent.
+    const second = await sendParts(photo.id, bytes, [2]);
+    const resumed = await call(apiEvent('GET', `/uploads/${photo.id}`, { owner }));
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.receivedParts).toEqual([
+      { partNumber: 2, etag: second[0]?.etag, size: bytes.byteLength - 5 * MiB },
+    ]);
+    const parts = [...(await sendParts(photo.id, bytes, [1])), ...second];
+
+    // A wrong ETag is named, and changes nothing.
+    const wrong = await call(
+      apiEvent('POST', `/uploads/${photo.id}/complete`, {
+        owner,
+        body: { parts: parts.map((p) => (p.partNumber === 1 ? { ...p, etag: '"0"' } : p)) },
+      }),
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ code: 'upload-part-mismatch', partNumber: 1 });
+    expect(await exists(key)).toBe(false);
+
+    const done = await call(apiEvent('POST', `/uploads/${photo.id}/complete`, { owner, body: { parts } }));
+    expect(done.status).toBe(202);
+    expect(done.body.photo).toMatchObject({ status: 'processing', size: bytes.byteLength });
+    const stored = await fetch(
+      (await call(apiEvent('GET', `/photos/${photo.id}/original`, { owner }))).headers.location as string,
+    );
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
+    // Until the worker accepts it, the joined original carries the pending-upload tag, as a PUT's does.
+    expect(await tagsOf(key)).toEqual(['pixport-upload=pending']);
+
+    const batch: SQSEvent = {
+      Records: [
+        sqsRecord(
+          'm-multipart',
+          objectCreated(key, bytes.byteLength, 'ObjectCreated:CompleteMultipartUpload'),
+        ),
+      ],
+    };
+    expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
+    expect(await tagsOf(key)).toEqual([]);
+    const ready = (await call(apiEvent('GET', `/photos/${photo.id}`, { owner }))).body as PhotoJson;
+    expect(ready).toMatchObject({ status: 'ready', width: 1200, height: 800, contentType: 'image/jpeg' });
+    expect((await listKeys(`renditions/${owner}/${photo.id}/`)).map((o) => o.key.split('/').pop())).toEqual([
+      'large.webp',
+      'preview.webp',
+      'thumb.webp',
+    ]);
+    expect((await call(apiEvent('GET', `/uploads/${photo.id}`, { owner }))).body.upload).toBeUndefined();
+
+    expect((await call(apiEvent('DELETE', `/photos/${photo.id}`, { owner }))).status).toBe(204);
+    expect(await listKeys(`originals/${owner}/${photo.id}`)).toEqual([]);
+  });
+
+  it('aborts a multipart upload: its parts go, no object is made, the photo is gone', async () => {
+    const bytes = paddedJpeg(await photoJpeg({ width: 64, height: 48 }), 6 * MiB + 1);
+    const { photo } = await registerBig(bytes);
+    await sendParts(photo.id, bytes, [1]);
+    expect((await call(apiEvent('GET', `/uploads/${photo.id}`, { owner }))).body.receivedParts).toHaveLength(
+      1,
+    );
+    expect((await call(apiEvent('DELETE', `/uploads/${photo.id}`, { owner }))).status).toBe(204);
+    expect((await call(apiEvent('GET', `/uploads/${photo.id}`, { owner }))).status).toBe(404);
+    expect(await listKeys(`originals/${owner}/${photo.id}`)).toEqual([]);
+    // Another owner's upload is not found, and left alone.
+    const other = await registerBig(bytes);
+    const bob = await call(apiEvent('DELETE', `/uploads/${other.photo.id}`, { owner: 'bob' }));
+    expect(bob.status).toBe(404);
+    expect((await call(apiEvent('GET', `/uploads/${other.photo.id}`, { owner }))).status).toBe(200);
+    expect((await call(apiEvent('DELETE', `/uploads/${other.photo.id}`, { owner }))).status).toBe(204);
+  });
+
+  it('refuses a single presigned PUT used again (If-None-Match: *): the stored original stays', async () => {
+    const first = await photoJpeg({ width: 64, height: 48 });
+    const res = await call(
+      apiEvent('POST', '/uploads', {
+        owner,
+        body: { filename: 'a.jpg', contentType: 'image/jpeg', size: first.byteLength },
+      }),
+    );
+    const target = res.body.upload as { method: 'PUT'; url: string; headers: Record<string, string> };
+    expect(target.headers['If-None-Match']).toBe('*');
+    expect((await sendUpload(fetch, target, first, 'image/jpeg')).status).toBe(200);
+    const other = new Uint8Array(first);
+    other[other.length - 3] = (other[other.length - 3] ?? 0) ^ 0xff;
+    expect((await sendUpload(fetch, target, other, 'image/jpeg')).status).toBe(412);
+    const key = `originals/${owner}/${res.body.photo.id}`;
+    const stored = await s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: key }));
+    expect(await stored.Body?.transformToByteArray()).toEqual(first);
   });
 });

@@ -55,6 +55,7 @@ export function createAppHarness(options: AppHarnessOptions = {}) {
   const photos = container.get(T.PhotoRepository);
   const queue = container.get(T.InMemoryThumbnailQueue);
   const signer = container.get(T.HmacUrlSigner);
+  const multipart = container.get(T.InMemoryMultipartUploads);
   const limits = container.get(T.Limits);
   const settings = container.get(T.RenditionSettings);
   const acceptUpload = container.get(T.AcceptUpload);
@@ -102,5 +103,19 @@ export function createAppHarness(options: AppHarnessOptions = {}) {
     return photo;
   };
 
-  return { app, blobs, photos, queue, signer, clock, limits, settings, logs, useCases, drain, makeReady };
+  return {
+    app,
+    blobs,
+    multipart,
+    photos,
+    queue,
+    signer,
+    clock,
+    limits,
+    settings,
+    logs,
+    useCases,
+    drain,
+    makeReady,
+  };
 }

@@ -173,6 +173,14 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
  * signer's mistakes. Requests signed in headers (the SDK's own calls) pass
  * straight through.
  *
+ * It also fills what fauxqs leaves out of the S3 behaviour Pixport relies on,
+ * each tested on its own in test/integration/s3-gate.test.ts: object tagging
+ * ({@link handleTagging}), ListParts and the tags of a multipart upload
+ * ({@link multipart}), and conditional writes: a PUT or a
+ * CompleteMultipartUpload with `If-None-Match: *` where an object already is
+ * answers 412 PreconditionFailed, as S3 does, so a presigned upload cannot be
+ * replayed over a stored original.
+ *
  * For fault injection, any request on an original of an owner starting with
  * {@link S3_FAULT_OWNER_PREFIX} answers 500 InternalError.
  */
@@ -224,6 +232,23 @@ async function startS3PresignGate(upstream: URL, secrets: Record<string, string>
     if (objectPath && params.some(([k]) => k === 'tagging')) {
       return handleTagging(req, res, raw, objectPath, body);
     }
+    const uploadId = param('uploadId');
+    if (objectPath && uploadId !== undefined && req.method === 'GET') {
+      return listParts(res, objectPath, uploadId, param);
+    }
+    // S3 conditional writes: `If-None-Match: *` on a PUT (or a CompleteMultipartUpload) writes
+    // only where no object is. fauxqs ignores the header.
+    const conditional = req.method === 'PUT' ? uploadId === undefined : req.method === 'POST' && !!uploadId;
+    if (objectPath && conditional && req.headers['if-none-match'] === '*') {
+      if (await exists(req, raw)) {
+        return s3Error(
+          res,
+          412,
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+        );
+      }
+    }
 
     const overrides: Record<string, string> = {};
     if (signature !== undefined && req.method === 'GET') {
@@ -244,13 +269,126 @@ async function startS3PresignGate(upstream: URL, secrets: Record<string, string>
       out.end(body);
     });
     const status = upstreamRes.statusCode ?? 502;
-    if (objectPath && status < 300 && param('uploadId') === undefined) {
+    if (objectPath && status < 300 && uploadId === undefined) {
       // S3 semantics: a new object takes the tags of its PUT (x-amz-tagging) or none; a deleted one has none.
       if (req.method === 'PUT') setTags(objectPath, req.headers['x-amz-tagging']);
       if (req.method === 'DELETE') tags.delete(objectPath);
     }
+    if (
+      objectPath &&
+      req.method === 'POST' &&
+      (uploadId !== undefined || params.some(([k]) => k === 'uploads'))
+    ) {
+      // CreateMultipartUpload and CompleteMultipartUpload: read the answer to record what it says.
+      const answer = await readBody(upstreamRes);
+      const text = answer.toString('utf8');
+      if (status === 200 && !text.includes('<Error>')) {
+        if (uploadId === undefined) {
+          const created = /<UploadId>([^<]+)<\/UploadId>/.exec(text)?.[1];
+          if (created)
+            multipart.set(xmlUnescape(created), {
+              objectPath,
+              tagging: req.headers['x-amz-tagging'],
+              parts: new Map(),
+            });
+        } else {
+          // The joined object takes the tags the upload was created with, as on S3.
+          setTags(objectPath, multipart.get(uploadId)?.tagging);
+          multipart.delete(uploadId);
+        }
+      }
+      res.writeHead(status, upstreamRes.headers);
+      res.end(answer);
+      return;
+    }
+    if (objectPath && uploadId !== undefined && status < 300) {
+      const partNumber = Number(param('partNumber'));
+      const etag = upstreamRes.headers.etag;
+      if (req.method === 'PUT' && Number.isInteger(partNumber) && typeof etag === 'string') {
+        const decoded = Number(req.headers['x-amz-decoded-content-length'] ?? body.byteLength);
+        multipart.get(uploadId)?.parts.set(partNumber, { etag, size: decoded, lastModified: new Date() });
+      }
+      if (req.method === 'DELETE') multipart.delete(uploadId);
+    }
     res.writeHead(status, { ...upstreamRes.headers, ...(status < 300 ? overrides : {}) });
     upstreamRes.pipe(res);
+  }
+
+  /** Whether an object is stored at the request's path: a HEAD upstream. */
+  async function exists(req: IncomingMessage, raw: string): Promise<boolean> {
+    const q = raw.indexOf('?');
+    const head = await new Promise<IncomingMessage>((resolve, reject) => {
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: 'HEAD',
+          path: q < 0 ? raw : raw.slice(0, q),
+          headers: { host: req.headers.host ?? upstream.host },
+        },
+        resolve,
+      );
+      out.on('error', reject);
+      out.end();
+    });
+    head.resume();
+    return head.statusCode === 200;
+  }
+
+  /**
+   * The multipart uploads the gate has seen created, by upload id, with each
+   * part's ETag and size as UploadPart answered them: fauxqs 2.4 implements
+   * CreateMultipartUpload, UploadPart, CompleteMultipartUpload and
+   * AbortMultipartUpload, but no ListParts, and loses the `x-amz-tagging` a
+   * CreateMultipartUpload carries. An upload is forgotten once completed or
+   * aborted, as S3 forgets it.
+   */
+  const multipart = new Map<
+    string,
+    {
+      readonly objectPath: string;
+      readonly tagging: string | string[] | undefined;
+      readonly parts: Map<number, { etag: string; size: number; lastModified: Date }>;
+    }
+  >();
+
+  /**
+   * ListParts from the records above, in S3's XML: parts by number after
+   * `part-number-marker`, `max-parts` (1000) at a time. An upload the gate
+   * does not know under this key is a 404 NoSuchUpload, as on S3.
+   */
+  function listParts(
+    res: ServerResponse,
+    objectPath: string,
+    uploadId: string,
+    param: (name: string) => string | undefined,
+  ): void {
+    const upload = multipart.get(uploadId);
+    if (!upload || upload.objectPath !== objectPath) {
+      s3Error(
+        res,
+        404,
+        'NoSuchUpload',
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      );
+      return;
+    }
+    const marker = Number(param('part-number-marker') ?? 0);
+    const max = Math.min(1000, Number(param('max-parts') ?? 1000));
+    const after = [...upload.parts].filter(([n]) => n > marker).sort(([a], [b]) => a - b);
+    const page = after.slice(0, max);
+    const truncated = after.length > page.length;
+    const [bucket, ...key] = objectPath.slice(1).split('/');
+    const partsXml = page
+      .map(
+        ([n, p]) =>
+          `<Part><PartNumber>${n}</PartNumber><LastModified>${p.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(p.etag)}</ETag><Size>${p.size}</Size></Part>`,
+      )
+      .join('');
+    res.writeHead(200, { 'Content-Type': 'application/xml' });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlEscape(bucket ?? '')}</Bucket><Key>${xmlEscape(key.join('/'))}</Key><UploadId>${xmlEscape(uploadId)}</UploadId><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${page.at(-1)?.[0] ?? marker}</NextPartNumberMarker><MaxParts>${max}</MaxParts><IsTruncated>${truncated}</IsTruncated>${partsXml}</ListPartsResult>`,
+    );
   }
 
   /** Object tags by `/bucket/key` (decoded); see {@link handleTagging}. */
@@ -277,22 +415,7 @@ async function startS3PresignGate(upstream: URL, secrets: Record<string, string>
     objectPath: string,
     body: Buffer,
   ): Promise<void> {
-    const head = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: 'HEAD',
-          path: raw.slice(0, raw.indexOf('?')),
-          headers: { host: req.headers.host ?? upstream.host },
-        },
-        resolve,
-      );
-      out.on('error', reject);
-      out.end();
-    });
-    head.resume();
-    if (head.statusCode === 404) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+    if (!(await exists(req, raw))) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
     switch (req.method) {
       case 'GET': {
         const tagSet = [...(tags.get(objectPath) ?? new Map<string, string>())]

@@ -13,9 +13,15 @@ declare module 'cloudflare:workers' {
 }
 
 declare module 'cloudflare:test' {
-  import type { D1Database } from '@cloudflare/workers-types/index.js';
+  import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index.js';
 
   export const SELF: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
+  export function createExecutionContext(): ExecutionContext;
+  export function waitOnExecutionContext(ctx: ExecutionContext): Promise<void>;
+  export function createScheduledController(options?: {
+    scheduledTime?: Date | number;
+    cron?: string;
+  }): ScheduledController;
   export function applyD1Migrations(
     db: D1Database,
     migrations: { name: string; queries: string[] }[],

@@ -1,7 +1,20 @@
-import { SELF } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  SELF,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
+import { D1PhotoRepository } from '../../src/adapters/cloudflare/d1-photo-repository.js';
+import { R2MultipartUploads } from '../../src/adapters/cloudflare/r2-multipart-uploads.js';
+import { HmacUrlSigner } from '../../src/adapters/crypto/hmac-url-signer.js';
+import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import type { PhotoId } from '../../src/domain/photo-id.js';
+import { StorageKeys } from '../../src/domain/storage-keys.js';
+import worker from '../../src/entrypoints/cloudflare/worker.js';
+import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
+import { paddedJpeg } from '../support/padded-jpeg.js';
 import { eventually, fromBase64, recorded } from './support.js';
 
 const images = inject('workerImages');
@@ -119,5 +132,134 @@ describe('the Worker in workerd', () => {
     });
     // A body that is no job is acknowledged and logged, not retried into the DLQ.
     expect(dead.some((b) => JSON.stringify(b) === JSON.stringify(malformed))).toBe(false);
+  });
+});
+
+const MiB = 1024 * 1024;
+
+const json = (owner: string, method: string, path: string, body: unknown) =>
+  api(owner, path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Signs parts through the API and PUTs them to their /files part URLs; their ETags. */
+async function sendParts(owner: string, id: string, bytes: Uint8Array, partSize: number, numbers: number[]) {
+  const signed = await json(owner, 'POST', `/uploads/${id}/parts`, { partNumbers: numbers });
+  expect(signed.status).toBe(200);
+  const { parts } = (await signed.json()) as { parts: { partNumber: number; url: string }[] };
+  const etags: { partNumber: number; etag: string }[] = [];
+  for (const part of parts) {
+    const body = bytes.slice((part.partNumber - 1) * partSize, part.partNumber * partSize);
+    const res = await SELF.fetch(new URL(part.url, origin).toString(), { method: 'PUT', body });
+    expect(res.status).toBe(200);
+    etags.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
+  }
+  return etags;
+}
+
+const recordedParts = async (uploadId: string) =>
+  (await env.DB.prepare('SELECT part_number FROM multipart_parts WHERE upload_id = ?1').bind(uploadId).all())
+    .results;
+
+describe('multipart uploads in the Worker (R2 multipart, parts through /files)', () => {
+  it('takes the parts, resumes from what was received, completes, and renders the photo', async () => {
+    const owner = uniqueOwner('cf-multipart');
+    const bytes = paddedJpeg(fromBase64(images.portraitJpeg), 6 * MiB + 1000);
+    const registered = await json(owner, 'POST', '/uploads', {
+      filename: 'big.jpg',
+      contentType: 'image/jpeg',
+      size: bytes.byteLength,
+    });
+    expect(registered.status).toBe(201);
+    const { photo, upload } = (await registered.json()) as {
+      photo: PhotoJson;
+      upload: { method: string; partSize: number; partCount: number };
+    };
+    expect(upload).toMatchObject({ method: 'MULTIPART', partSize: 5 * MiB, partCount: 2 });
+
+    const second = await sendParts(owner, photo.id, bytes, upload.partSize, [2]);
+    const status = (await (await api(owner, `/uploads/${photo.id}`)).json()) as {
+      receivedParts: { partNumber: number; etag: string; size: number }[];
+    };
+    expect(status.receivedParts).toEqual([
+      { partNumber: 2, etag: second[0]?.etag, size: bytes.byteLength - 5 * MiB },
+    ]);
+    const parts = [...(await sendParts(owner, photo.id, bytes, upload.partSize, [1])), ...second];
+
+    const wrong = await json(owner, 'POST', `/uploads/${photo.id}/complete`, {
+      parts: parts.map((p) => (p.partNumber === 2 ? { ...p, etag: '"nope"' } : p)),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ code: 'upload-part-mismatch', partNumber: 2 });
+
+    const done = await json(owner, 'POST', `/uploads/${photo.id}/complete`, { parts });
+    expect(done.status).toBe(202);
+    const ready = await settled(owner, photo.id);
+    expect(ready).toMatchObject({ status: 'ready', width: 1200, height: 1600 });
+    const original = await env.PHOTOS.get(StorageKeys.original(owner, photo.id as PhotoId));
+    expect(new Uint8Array((await original?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(bytes);
+    expect(
+      (
+        await env.DB.prepare('SELECT * FROM multipart_uploads WHERE object_key = ?1')
+          .bind(StorageKeys.original(owner, photo.id as PhotoId))
+          .all()
+      ).results,
+    ).toEqual([]);
+    expect((await api(owner, `/photos/${photo.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('aborts an upload: no object, no part left in R2 or D1, the photo gone', async () => {
+    const owner = uniqueOwner('cf-abort');
+    const bytes = paddedJpeg(fromBase64(images.portraitJpeg), 6 * MiB + 1000);
+    const registered = await json(owner, 'POST', '/uploads', {
+      filename: 'big.jpg',
+      contentType: 'image/jpeg',
+      size: bytes.byteLength,
+    });
+    const { photo } = (await registered.json()) as { photo: PhotoJson };
+    await sendParts(owner, photo.id, bytes, 5 * MiB, [1]);
+    const stored = await new D1PhotoRepository(env.DB).get(owner, photo.id as PhotoId);
+    const uploadId = stored?.upload?.multipart?.uploadId ?? '';
+    expect(await recordedParts(uploadId)).toHaveLength(1);
+
+    expect((await api(uniqueOwner('other'), `/uploads/${photo.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await api(owner, `/uploads/${photo.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await recordedParts(uploadId)).toEqual([]);
+    expect((await env.PHOTOS.list({ prefix: `originals/${owner}/` })).objects).toEqual([]);
+    expect((await api(owner, `/uploads/${photo.id}`)).status).toBe(404);
+    // R2 itself no longer has the upload.
+    const key = StorageKeys.original(owner, photo.id as PhotoId);
+    await expect(env.PHOTOS.resumeMultipartUpload(key, uploadId).uploadPart(2, 'late')).rejects.toThrow();
+  });
+
+  it('sweeps stale uploads on the cron trigger: past their grace period, with their parts', async () => {
+    const owner = uniqueOwner('cf-sweep');
+    const photos = new D1PhotoRepository(env.DB);
+    const signer = new HmacUrlSigner(
+      { secret: String(env.URL_SIGNING_SECRET), baseUrl: '/files' },
+      new SystemClock(),
+    );
+    const uploads = new R2MultipartUploads(env.PHOTOS, env.DB, signer);
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+
+    const stale = pendingPhoto(owner);
+    const staleKey = StorageKeys.original(owner, stale.id);
+    const uploadId = await uploads.create(staleKey, { contentType: 'image/jpeg' });
+    await uploads.putPart(staleKey, uploadId, 1, new Uint8Array(100));
+    await photos.save({
+      ...stale,
+      upload: { expiresAt: past, purgeAt: past, multipart: { uploadId, partSize: 5 * MiB, partCount: 2 } },
+    });
+    const inGrace = pendingPhoto(owner);
+    await photos.save({ ...inGrace, upload: { expiresAt: past, purgeAt: later } });
+
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ cron: '17 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    expect(await photos.get(owner, stale.id)).toBeUndefined();
+    expect(await uploads.listParts(staleKey, uploadId)).toBeUndefined();
+    expect(await photos.get(owner, inGrace.id)).toBeDefined();
+    // Hidden from the gallery all the same: its upload has expired.
+    expect(((await (await api(owner, '/photos')).json()) as { items: unknown[] }).items).toEqual([]);
   });
 });

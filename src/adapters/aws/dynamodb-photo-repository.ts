@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
 import { VersionConflictError } from '../../domain/errors.js';
@@ -21,16 +22,28 @@ export interface DynamoDbPhotoRepositoryConfig {
 const PK_PREFIX = 'OWNER#';
 const SK_PREFIX = 'PHOTO#';
 
+/**
+ * The table's TTL attribute (deploy/lib/storage.ts names it too): seconds since
+ * the epoch, set on a pending photo to its upload's purge time and left out of
+ * every other item, so DynamoDB deletes the photos whose upload never completed.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
+
 const pk = (ownerId: OwnerId): string => `${PK_PREFIX}${ownerId}`;
 const sk = (photoId: PhotoId): string => `${SK_PREFIX}${photoId}`;
 
-type Item = Photo & { pk: string; sk: string };
+type Item = Photo & { pk: string; sk: string; [TTL_ATTRIBUTE]?: number };
 
-// Items of this table are written by save() only, so an item is a photo plus its keys.
+// Items of this table are written by save() only, so an item is a photo plus its keys (and TTL).
 const toPhoto = (item: Record<string, unknown>): Photo => {
-  const { pk: _pk, sk: _sk, ...photo } = item;
+  const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...photo } = item;
   return photo as unknown as Photo;
 };
+
+const purgeTime = (photo: Photo): number | undefined =>
+  photo.status === 'pending' && photo.upload
+    ? Math.floor(Date.parse(photo.upload.purgeAt) / 1000)
+    : undefined;
 
 /**
  * PhotoRepository on one DynamoDB table: `pk = OWNER#{ownerId}`,
@@ -71,7 +84,13 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
   }
 
   async save(photo: Photo): Promise<Result<void, VersionConflictError>> {
-    const item: Item = { ...photo, pk: pk(photo.ownerId), sk: sk(photo.id) };
+    const ttl = purgeTime(photo);
+    const item: Item = {
+      ...photo,
+      pk: pk(photo.ownerId),
+      sk: sk(photo.id),
+      ...(ttl === undefined ? {} : { [TTL_ATTRIBUTE]: ttl }),
+    };
     const condition =
       photo.version === 1
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -109,6 +128,31 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
     const last = PhotoId.parse(lastSk.slice(SK_PREFIX.length));
     if (!last.ok) throw new Error(`DynamoDB returned a LastEvaluatedKey that is no photo: ${lastSk}`);
     return { items, last: last.value };
+  }
+
+  /**
+   * A Scan of the whole table for pending photos past their TTL that DynamoDB
+   * has not deleted yet (it takes up to a few days). Nothing on AWS calls it:
+   * TTL is the sweep there. It answers the port's question, for tests and ops.
+   */
+  async listPurgeable(now: Date, limit: number): Promise<readonly Photo[]> {
+    const found: Photo[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.config.tableName,
+          FilterExpression: '#ttl <= :now AND #status = :pending',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#status': 'status' },
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000), ':pending': 'pending' },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) if (found.length < limit) found.push(toPhoto(item));
+      start = out.LastEvaluatedKey;
+    } while (start && found.length < limit);
+    return found;
   }
 
   async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {

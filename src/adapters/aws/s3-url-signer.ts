@@ -24,6 +24,9 @@ export interface S3UrlSignerConfig {
  * hoisted into the query), so the client must send it and the original lands
  * tagged as a pending upload ({@link PENDING_UPLOAD_TAGGING}; S3UploadTagging
  * takes it off once the upload is accepted); `headers` of the target carries it.
+ * It signs `If-None-Match: *` too (S3 conditional writes): S3 stores the bytes
+ * only where no object is, so an upload URL used again (within its lifetime)
+ * answers 412 Precondition Failed and never replaces an original once stored.
  * GETs may ask S3 to answer with a Content-Disposition (originals keep their
  * display name; the `/files` routes answer with the same one) and a Content-Type.
  *
@@ -69,12 +72,13 @@ export class S3UrlSigner implements UrlSigner {
       ContentType: options.contentType,
       ContentLength: options.size,
       Tagging: PENDING_UPLOAD_TAGGING,
+      IfNoneMatch: '*',
     });
     const url = await getSignedUrl(this.s3, command, {
       expiresIn: this.config.uploadExpiresInSeconds,
       signingDate: now,
       // Signed headers are part of the signature: a body of another length or type does not match it.
-      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-tagging']),
+      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-tagging', 'if-none-match']),
       // The presigner moves x-amz-* headers into the query by default; the tag stays a
       // header, so an upload without it (or with another tag) does not match the signature.
       unhoistableHeaders: new Set(['x-amz-tagging']),
@@ -83,7 +87,11 @@ export class S3UrlSigner implements UrlSigner {
       method: 'PUT',
       url,
       // Content-Length is set by the browser from the body (it may not be set by script).
-      headers: { 'Content-Type': options.contentType, 'x-amz-tagging': PENDING_UPLOAD_TAGGING },
+      headers: {
+        'Content-Type': options.contentType,
+        'x-amz-tagging': PENDING_UPLOAD_TAGGING,
+        'If-None-Match': '*',
+      },
       expiresAt: new Date(now.getTime() + this.config.uploadExpiresInSeconds * 1000).toISOString(),
     };
   }

@@ -13,6 +13,10 @@ interface Row {
 // Rows of this table are written by save() only, so `data` is a photo's JSON.
 const toPhoto = (row: Row): Photo => JSON.parse(row.data) as Photo;
 
+/** `purge_at` of a row: the upload's purge time while pending, in seconds since the epoch; else NULL. */
+const purgeAt = (photo: Photo): number | null =>
+  photo.status === 'pending' && photo.upload ? Math.floor(Date.parse(photo.upload.purgeAt) / 1000) : null;
+
 /**
  * PhotoRepository on one D1 table (deploy/cloudflare/migrations/0001_photos.sql):
  * `PRIMARY KEY (owner_id, photo_id)`, the version in its own column for the
@@ -25,6 +29,8 @@ const toPhoto = (row: Row): Photo => JSON.parse(row.data) as Photo;
  * newest first, and a page resumes with `photo_id < after` inside the owner's
  * rows only. One row more than the limit is read, so the last page says so
  * (DynamoDB cannot, and may end on a page whose `last` leads nowhere).
+ * `purge_at` (migration 0002) carries a pending photo's purge time, which the
+ * sweep finds through a partial index; DynamoDB has its TTL instead.
  *
  * @example
  * const photos = new D1PhotoRepository(env.DB);
@@ -47,14 +53,14 @@ export class D1PhotoRepository implements PhotoRepository {
       photo.version === 1
         ? this.db
             .prepare(
-              'INSERT INTO photos (owner_id, photo_id, version, data) VALUES (?1, ?2, 1, ?3) ON CONFLICT (owner_id, photo_id) DO NOTHING',
+              'INSERT INTO photos (owner_id, photo_id, version, data, purge_at) VALUES (?1, ?2, 1, ?3, ?4) ON CONFLICT (owner_id, photo_id) DO NOTHING',
             )
-            .bind(photo.ownerId, photo.id, data)
+            .bind(photo.ownerId, photo.id, data, purgeAt(photo))
         : this.db
             .prepare(
-              'UPDATE photos SET version = ?3, data = ?4 WHERE owner_id = ?1 AND photo_id = ?2 AND version = ?5',
+              'UPDATE photos SET version = ?3, data = ?4, purge_at = ?6 WHERE owner_id = ?1 AND photo_id = ?2 AND version = ?5',
             )
-            .bind(photo.ownerId, photo.id, photo.version, data, photo.version - 1);
+            .bind(photo.ownerId, photo.id, photo.version, data, photo.version - 1, purgeAt(photo));
     const result = await statement.run();
     if (result.meta.changes === 1) return ok(undefined);
     return err(new VersionConflictError(photo.id, photo.version - 1));
@@ -74,6 +80,16 @@ export class D1PhotoRepository implements PhotoRepository {
     const items = results.slice(0, options.limit).map(toPhoto);
     const last = results.length > options.limit ? items.at(-1)?.id : undefined;
     return last ? { items, last } : { items };
+  }
+
+  async listPurgeable(now: Date, limit: number): Promise<readonly Photo[]> {
+    const { results } = await this.db
+      .prepare(
+        'SELECT data FROM photos WHERE purge_at IS NOT NULL AND purge_at <= ?1 ORDER BY purge_at LIMIT ?2',
+      )
+      .bind(Math.floor(now.getTime() / 1000), limit)
+      .all<Row>();
+    return results.map(toPhoto);
   }
 
   async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../application/ports/clock.js';
+import type { SignedPart } from '../../application/ports/multipart-uploads.js';
 import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
 import { Base64Url } from '../../domain/base64url.js';
 import { InvalidSignatureError } from '../../domain/errors.js';
@@ -24,6 +25,14 @@ export type SignedGrant =
       readonly contentType?: string;
     }
   | { readonly method: 'PUT'; readonly key: string; readonly contentType: string; readonly size: number };
+
+/** What a valid part URL allows: exactly `size` bytes as part `partNumber` of one multipart upload. */
+export interface PartGrant {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly partNumber: number;
+  readonly size: number;
+}
 
 const encoder = new TextEncoder();
 
@@ -66,6 +75,11 @@ export class HmacUrlSigner implements UrlSigner {
     );
     this.getTtl = config.getTtlSeconds ?? 900;
     this.uploadTtl = config.uploadTtlSeconds ?? 900;
+  }
+
+  /** How long an upload target or a part URL signed now works, in seconds. */
+  get uploadTtlSeconds(): number {
+    return this.uploadTtl;
   }
 
   async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
@@ -114,6 +128,46 @@ export class HmacUrlSigner implements UrlSigner {
       headers: { 'Content-Type': options.contentType },
       expiresAt: new Date(exp * 1000).toISOString(),
     };
+  }
+
+  /**
+   * A part URL of a multipart upload whose parts the app's `/files` routes
+   * take: `{base}/{key}/parts/{partNumber}?uploadId=&len=&exp=&sig=`. The
+   * signature covers the key, the upload, the part number and its exact size,
+   * so a URL cannot be moved to another part, upload or length.
+   */
+  async signPart(key: string, uploadId: string, partNumber: number, size: number): Promise<SignedPart> {
+    const exp = this.expiry(this.uploadTtl);
+    const params = new URLSearchParams({ uploadId, len: String(size), exp: String(exp) });
+    params.set('sig', await this.sign(['PART', key, exp, uploadId, partNumber, size]));
+    return {
+      partNumber,
+      url: `${this.url(key)}/parts/${partNumber}?${params}`,
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
+  }
+
+  /** Checks a request on a part URL: `key` and `partNumber` from its path, `params` its query. */
+  async verifyPart(
+    key: string,
+    partNumber: number,
+    params: URLSearchParams,
+  ): Promise<Result<PartGrant, InvalidSignatureError>> {
+    const exp = Number(params.get('exp'));
+    const sig = Base64Url.decode(params.get('sig') ?? '');
+    const uploadId = params.get('uploadId') ?? '';
+    const size = Number(params.get('len'));
+    if (!Number.isSafeInteger(exp) || !sig || sig.byteLength === 0)
+      return err(new InvalidSignatureError('the URL is not signed'));
+    if (exp * 1000 <= this.clock.now().getTime())
+      return err(new InvalidSignatureError('the signed URL has expired'));
+    if (!uploadId || !Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(partNumber))
+      return err(new InvalidSignatureError('the part URL is incomplete'));
+    const fields = ['PART', key, exp, uploadId, partNumber, size];
+    const valid = await crypto.subtle.verify('HMAC', await this.key, sig, this.payload(fields));
+    return valid
+      ? ok({ key, uploadId, partNumber, size })
+      : err(new InvalidSignatureError('the signature does not match'));
   }
 
   /**

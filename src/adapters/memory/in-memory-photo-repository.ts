@@ -50,6 +50,16 @@ export class InMemoryPhotoRepository implements PhotoRepository {
     return last ? { items, last } : { items };
   }
 
+  async listPurgeable(now: Date, limit: number): Promise<readonly Photo[]> {
+    const due = (p: Photo) =>
+      p.status === 'pending' && p.upload && Date.parse(p.upload.purgeAt) <= now.getTime();
+    return [...this.owners.values()]
+      .flatMap((photos) => [...photos.values()])
+      .filter(due)
+      .sort((a, b) => Date.parse(a.upload?.purgeAt ?? '') - Date.parse(b.upload?.purgeAt ?? ''))
+      .slice(0, limit);
+  }
+
   async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
     this.owners.get(ownerId)?.delete(photoId);
   }

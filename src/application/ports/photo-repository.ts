@@ -23,6 +23,13 @@ export interface PhotoRepository {
   save(photo: Photo): Promise<Result<void, VersionConflictError>>;
   /** Newest first, at most `limit`, starting after the photo `after` when given. */
   listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage>;
+  /**
+   * Pending photos of any owner whose upload's purge time (`upload.purgeAt`)
+   * is at or before `now`, at most `limit`: what the sweep deletes where the
+   * store has no expiry of its own (D1, memory). DynamoDB expires them itself
+   * by TTL; its adapter answers with a Scan, for completeness.
+   */
+  listPurgeable(now: Date, limit: number): Promise<readonly Photo[]>;
   /** Removes the record; a missing one is not an error. */
   delete(ownerId: OwnerId, photoId: PhotoId): Promise<void>;
 }

@@ -5,10 +5,12 @@ import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
 
 /**
- * Removes a photo: its original, every rendition, then the record. Objects go
+ * Removes a photo: its original, every rendition, then the record (and, for
+ * a photo still pending, its multipart upload with any parts). Objects go
  * first so that a crash half-way leaves a record to delete again, never an
  * orphan object. Repeating it answers not-found.
  */
@@ -17,6 +19,7 @@ export class DeletePhoto {
     private readonly photos: PhotoRepository,
     private readonly blobs: BlobStore,
     private readonly settings: RenditionSettings,
+    private readonly multipart: MultipartUploads,
   ) {}
 
   async execute(input: { ownerId: OwnerId; photoId: PhotoId }): Promise<Result<void, PhotoNotFoundError>> {
@@ -29,6 +32,8 @@ export class DeletePhoto {
     for (const r of photo.renditions) keys.add(r.key);
     for (const p of this.settings.presets)
       keys.add(StorageKeys.rendition(photo.ownerId, photo.id, p.name, this.settings.format));
+    const upload = photo.status === 'pending' ? photo.upload?.multipart : undefined;
+    if (upload) await this.multipart.abort(StorageKeys.original(photo.ownerId, photo.id), upload.uploadId);
     await this.blobs.deleteMany([...keys]);
     await this.photos.delete(photo.ownerId, photo.id);
     return ok(undefined);

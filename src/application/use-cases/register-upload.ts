@@ -1,12 +1,16 @@
 import { ContentType } from '../../domain/content-type.js';
 import { FileTooLargeError, InvalidInputError, type UnsupportedMediaTypeError } from '../../domain/errors.js';
-import type { Limits } from '../../domain/limits.js';
+import { type Limits, maxOriginalBytesOf } from '../../domain/limits.js';
+import { MediaKind } from '../../domain/media-kind.js';
+import { MultipartPlan } from '../../domain/multipart-plan.js';
 import type { OwnerId } from '../../domain/owner-id.js';
+import { PendingUpload } from '../../domain/pending-upload.js';
 import { Photo } from '../../domain/photo.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
 import type { UploadTarget, UrlSigner } from '../ports/url-signer.js';
 
@@ -15,7 +19,28 @@ export interface RegisterUploadInput {
   readonly filename: string;
   readonly contentType: string;
   readonly size: number;
+  /**
+   * Whether a size over the multipart threshold goes in parts (the default).
+   * A direct upload, which stores the bytes itself, passes false.
+   */
+  readonly multipart?: boolean;
 }
+
+/**
+ * A multipart upload: the client asks for part URLs (`POST /uploads/{id}/parts`),
+ * sends `partCount` parts of `partSize` bytes (the last one the rest), then
+ * completes it. The photo id names the upload.
+ */
+export interface MultipartTarget {
+  readonly method: 'MULTIPART';
+  readonly partSize: number;
+  readonly partCount: number;
+  /** When the upload expires unless it is resumed (parts signed, status asked). */
+  readonly expiresAt: string;
+}
+
+/** How a client sends the bytes of a registered upload. */
+export type UploadInstructions = UploadTarget | MultipartTarget;
 
 export type RegisterUploadError = InvalidInputError | UnsupportedMediaTypeError | FileTooLargeError;
 
@@ -37,13 +62,16 @@ export function checkFilename(filename: string): Result<string, InvalidInputErro
 
 /**
  * Registers an upload: checks the declared name, type and size against the
- * limits, records a `pending` photo and returns a signed target that accepts
- * exactly the declared bytes.
+ * limits of its kind, and records a `pending` photo with when its upload
+ * expires. A size over the multipart threshold starts a multipart upload in
+ * storage, whose id the record keeps; a smaller one gets a signed target that
+ * accepts exactly the declared bytes.
  */
 export class RegisterUpload {
   constructor(
     private readonly photos: PhotoRepository,
     private readonly signer: UrlSigner,
+    private readonly multipart: MultipartUploads,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly limits: Limits,
@@ -51,7 +79,7 @@ export class RegisterUpload {
 
   async execute(
     input: RegisterUploadInput,
-  ): Promise<Result<{ photo: Photo; upload: UploadTarget }, RegisterUploadError>> {
+  ): Promise<Result<{ photo: Photo; upload: UploadInstructions }, RegisterUploadError>> {
     const filename = checkFilename(input.filename);
     if (!filename.ok) return filename;
     const contentType = ContentType.parseDeclared(input.contentType);
@@ -59,24 +87,39 @@ export class RegisterUpload {
     if (!Number.isSafeInteger(input.size) || input.size < 1) {
       return err(new InvalidInputError('size must be a whole number of bytes, 1 or more', 'size'));
     }
-    if (input.size > this.limits.maxOriginalBytes)
-      return err(new FileTooLargeError(input.size, this.limits.maxOriginalBytes));
+    const limit = maxOriginalBytesOf(this.limits, MediaKind.of(contentType.value));
+    if (input.size > limit) return err(new FileTooLargeError(input.size, limit));
+
+    const id = this.ids.newPhotoId();
+    const now = this.clock.now();
+    const key = StorageKeys.original(input.ownerId, id);
+    const grace = this.limits.pendingUploadGraceSeconds;
+    let upload: UploadInstructions;
+    let pending: PendingUpload;
+    if (input.multipart !== false && input.size > this.limits.multipartThresholdBytes) {
+      const plan = MultipartPlan.of(input.size, this.limits.multipartPartBytes);
+      const uploadId = await this.multipart.create(key, { contentType: contentType.value });
+      const expiresAt = new Date(now.getTime() + this.multipart.partUrlTtlSeconds * 1000);
+      const { partSize, partCount } = plan;
+      pending = PendingUpload.until(expiresAt, grace, { uploadId, partSize, partCount });
+      upload = { method: 'MULTIPART', partSize, partCount, expiresAt: expiresAt.toISOString() };
+    } else {
+      upload = await this.signer.signUpload(key, { contentType: contentType.value, size: input.size });
+      pending = PendingUpload.until(new Date(upload.expiresAt), grace);
+    }
 
     const photo = Photo.register({
-      id: this.ids.newPhotoId(),
+      id,
       ownerId: input.ownerId,
       filename: filename.value,
       contentType: contentType.value,
       size: input.size,
-      now: this.clock.now(),
+      now,
+      upload: pending,
     });
     const saved = await this.photos.save(photo);
     // A fresh time-ordered id cannot collide; a conflict here is a broken store.
     if (!saved.ok) throw saved.error;
-    const upload = await this.signer.signUpload(StorageKeys.original(photo.ownerId, photo.id), {
-      contentType: photo.contentType,
-      size: photo.size,
-    });
     return ok({ photo, upload });
   }
 }

@@ -62,6 +62,8 @@ export class UploadPhoto {
       filename: input.filename,
       contentType,
       size,
+      // The bytes are here: they are stored below, never sent in parts.
+      multipart: false,
     });
     if (!registered.ok) return registered;
     const { photo } = registered.value;

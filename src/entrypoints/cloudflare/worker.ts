@@ -2,19 +2,21 @@
  * The Cloudflare Worker: `fetch` serves the HTTP API (the same `createApp` as
  * Node and Lambda), the signed `/files` routes from R2 and the gallery's
  * `config.json` (the page itself is static assets, served before the Worker
- * runs); `queue` renders the thumbnail jobs of the Queues consumer.
+ * runs); `queue` renders the thumbnail jobs of the Queues consumer;
+ * `scheduled` sweeps stale uploads on the cron trigger.
  *
  * The container is built once per isolate, on the first event, because
  * bindings arrive with the event rather than at module scope.
  */
-import type { MessageBatch } from '@cloudflare/workers-types/index.js';
+import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloudflare/workers-types/index.js';
 import { Hono } from 'hono';
 import { Container } from 'inversify';
 import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
+import type { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
 import { type CloudflareConfig, parseCloudflareConfig } from '../composition/cloudflare-config.js';
 import { cloudflareAdapters } from '../composition/cloudflare-module.js';
-import { identityFor } from '../composition/config-env.js';
+import { identityFor, pageConfigFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
 import { filesDeps, httpUseCases } from '../composition/http-deps.js';
 import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
@@ -29,6 +31,7 @@ interface Runtime {
   readonly config: CloudflareConfig;
   readonly app: Hono;
   readonly generateThumbnail: GenerateThumbnail;
+  readonly sweepStaleUploads: SweepStaleUploads;
 }
 
 const runtimes = new WeakMap<WorkerEnv, Runtime>();
@@ -50,11 +53,17 @@ function runtime(env: WorkerEnv): Runtime {
   });
   const app = new Hono();
   // What the gallery page asks for beside itself; the page is static assets.
-  const pageConfig = { apiBase: '', auth: { mode: config.auth.mode } };
-  app.get('/config.json', (c) => c.json(pageConfig, 200, { 'Cache-Control': 'no-cache' }));
+  app.get('/config.json', (c) =>
+    c.json(pageConfigFor(config.auth, c.req.url), 200, { 'Cache-Control': 'no-cache' }),
+  );
   app.route('/', api);
   app.notFound((c) => problemResponse(unmatched(app.routes, c), c.get('requestId')));
-  const made: Runtime = { config, app, generateThumbnail: container.get(T.GenerateThumbnail) };
+  const made: Runtime = {
+    config,
+    app,
+    generateThumbnail: container.get(T.GenerateThumbnail),
+    sweepStaleUploads: container.get(T.SweepStaleUploads),
+  };
   runtimes.set(env, made);
   return made;
 }
@@ -105,11 +114,24 @@ async function handleBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promis
   }
 }
 
+/**
+ * The cron trigger (wrangler.jsonc `triggers.crons`): deletes photos whose
+ * upload expired and never completed, once their grace period is over, with
+ * their parts. D1 has no TTL as DynamoDB has, so this is the sweep.
+ */
+async function sweep(env: WorkerEnv): Promise<void> {
+  const { deleted } = await runtime(env).sweepStaleUploads.execute();
+  log({ level: 'info', msg: 'stale uploads swept', deleted });
+}
+
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
     return runtime(env).app.fetch(request, env, ctx as never);
   },
   queue(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
     return handleBatch(batch, env);
+  },
+  scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
+    ctx.waitUntil(sweep(env));
   },
 };

@@ -3,6 +3,7 @@ import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
 import { originList, parseEnv, positiveInt } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
+import { uploadLimits, uploadLimitVars } from './upload-limits-env.js';
 
 /** Everything the AWS composition needs, parsed once at cold start. */
 export interface AwsConfig extends CoreConfig {
@@ -35,6 +36,7 @@ const Env = z.object({
   ),
   UPLOAD_URL_EXPIRES_SECONDS: positiveInt(300).pipe(z.number().max(3600)),
   DOWNLOAD_URL_EXPIRES_SECONDS: positiveInt(900).pipe(z.number().max(7 * 24 * 3600)),
+  ...uploadLimitVars,
 });
 
 /**
@@ -55,6 +57,7 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
     maxOriginalBytes: e.MAX_ORIGINAL_BYTES,
     maxPixels: e.MAX_PIXELS,
     maxDirectUploadBytes: Math.min(e.MAX_DIRECT_UPLOAD_BYTES, e.MAX_ORIGINAL_BYTES),
+    ...uploadLimits(e),
   };
   return {
     region: e.AWS_REGION,

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContainerModule } from 'inversify';
 import { DynamoDbPhotoRepository } from '../../adapters/aws/dynamodb-photo-repository.js';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store.js';
+import { S3MultipartUploads } from '../../adapters/aws/s3-multipart-uploads.js';
 import { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
 import { S3UrlSigner } from '../../adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../adapters/aws/sqs-thumbnail-queue.js';
@@ -11,7 +12,7 @@ import type { AwsConfig } from './aws-config.js';
 import { TOKENS as T } from './tokens.js';
 
 /**
- * S3, SQS and DynamoDB behind the ports. Clients are made once per container
+ * S3 (multipart uploads too), SQS and DynamoDB behind the ports. Clients are made once per container
  * (per Lambda instance) and on first use, so the http Lambda that never
  * touches a client does not build it.
  *
@@ -57,6 +58,17 @@ export function awsAdapters(config: AwsConfig): ContainerModule {
               uploadExpiresInSeconds: config.uploadExpiresInSeconds,
               downloadExpiresInSeconds: config.downloadExpiresInSeconds,
             },
+            clock,
+          ),
+        [T.S3Client, T.Clock],
+      )
+      .inSingletonScope();
+    bind(T.MultipartUploads)
+      .toResolvedValue(
+        (s3, clock) =>
+          new S3MultipartUploads(
+            s3,
+            { bucket: config.bucket, partExpiresInSeconds: config.uploadExpiresInSeconds },
             clock,
           ),
         [T.S3Client, T.Clock],

@@ -11,6 +11,7 @@ import {
   requireJwtVars,
 } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
+import { uploadLimits, uploadLimitVars } from './upload-limits-env.js';
 
 /** Everything the Worker needs besides its bindings, parsed once per isolate. */
 export interface CloudflareConfig extends CoreConfig {
@@ -36,6 +37,7 @@ const Vars = z
     MAX_DIRECT_UPLOAD_BYTES: positiveInt(defaultLimits.maxDirectUploadBytes),
     UPLOAD_URL_EXPIRES_SECONDS: positiveInt(300).pipe(z.number().max(3600)),
     DOWNLOAD_URL_EXPIRES_SECONDS: positiveInt(900).pipe(z.number().max(7 * 24 * 3600)),
+    ...uploadLimitVars,
   })
   .superRefine(requireJwtVars);
 
@@ -61,6 +63,7 @@ export function parseCloudflareConfig(env: Readonly<Record<string, unknown>>): C
       maxOriginalBytes: v.MAX_ORIGINAL_BYTES,
       maxPixels: v.MAX_PIXELS,
       maxDirectUploadBytes: Math.min(v.MAX_DIRECT_UPLOAD_BYTES, v.MAX_ORIGINAL_BYTES),
+      ...uploadLimits(v),
     },
     renditions: defaultRenditionSettings,
   };

@@ -3,13 +3,16 @@ import { CloudflareImagesProcessor } from '../../adapters/cloudflare/cloudflare-
 import { D1PhotoRepository } from '../../adapters/cloudflare/d1-photo-repository.js';
 import { QueuesThumbnailQueue } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
 import { R2BlobStore } from '../../adapters/cloudflare/r2-blob-store.js';
+import { R2MultipartUploads } from '../../adapters/cloudflare/r2-multipart-uploads.js';
+import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import type { WorkerEnv } from '../cloudflare/worker-env.js';
 import type { CloudflareConfig } from './cloudflare-config.js';
 import { bindHmacUrlSigner } from './hmac-signer-binding.js';
 import { TOKENS as T } from './tokens.js';
 
 /**
- * R2, D1, Queues and the Images binding behind the ports, and HMAC-signed
+ * R2 (multipart uploads too, their parts recorded in D1: the binding cannot
+ * list them), D1, Queues and the Images binding behind the ports, and HMAC-signed
  * `/files` URLs that the Worker serves from R2 (R2 has presigned URLs too, but
  * only through its S3 API with an access key, which a binding does not need).
  *
@@ -28,5 +31,13 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
       getTtlSeconds: config.downloadExpiresInSeconds,
       uploadTtlSeconds: config.uploadExpiresInSeconds,
     });
+    // One adapter, two roles: the use cases' MultipartUploads and the /files part route's PartStore.
+    let uploads: R2MultipartUploads | undefined;
+    const r2Uploads = (signer: HmacUrlSigner) => {
+      uploads ??= new R2MultipartUploads(env.PHOTOS, env.DB, signer);
+      return uploads;
+    };
+    bind(T.MultipartUploads).toResolvedValue(r2Uploads, [T.HmacUrlSigner]).inSingletonScope();
+    bind(T.PartStore).toResolvedValue(r2Uploads, [T.HmacUrlSigner]).inSingletonScope();
   });
 }

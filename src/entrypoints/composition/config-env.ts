@@ -19,39 +19,129 @@ export const originList = (fallback: string) =>
         .filter(Boolean),
     );
 
-/** How callers prove who they are: `dev` trusts `X-Owner-Id`, `jwt` verifies bearer tokens. */
+/**
+ * What the gallery page needs to sign in at the issuer (OAuth 2 authorization
+ * code + PKCE): the public client's id and, optionally, where the provider
+ * sends the browser back and the endpoints its discovery document lacks.
+ */
+export interface SignInConfig {
+  /** The page's public client at the issuer (Cognito: the app client id). */
+  readonly clientId: string;
+  /** Default: `openid email profile`. */
+  readonly scope?: string;
+  /** Where the provider sends the browser back, after sign-in and sign-out. Default: the page's own origin + `/`. */
+  readonly redirectUri?: string;
+  /** For an issuer whose discovery has no `end_session_endpoint` (Cognito: `https://<domain>/logout`). */
+  readonly endSessionEndpoint?: string;
+  /** An authorization endpoint that starts the same flow for a new account (Cognito: `https://<domain>/signup`). */
+  readonly signUpEndpoint?: string;
+}
+
+/**
+ * How callers prove who they are: `dev` trusts `X-Owner-Id`, `jwt` verifies
+ * bearer tokens (issuer, audience, key set) and tells the page how to get one.
+ */
 export type AuthConfig =
-  | { readonly mode: 'jwt'; readonly issuer: string; readonly audience: string; readonly jwksUrl: string }
+  | ({
+      readonly mode: 'jwt';
+      readonly issuer: string;
+      readonly audience: string;
+      readonly jwksUrl: string;
+    } & SignInConfig)
   | { readonly mode: 'dev' };
+
+export const DEFAULT_OIDC_SCOPE = 'openid email profile';
+
+const httpUrl = () => z.url({ protocol: /^https?$/ }).optional();
 
 /** The auth variables, with the runtime's default mode (dev for the dev server, jwt for deploys). */
 export const authVars = (defaultMode: AuthConfig['mode']) => ({
   AUTH_MODE: z.enum(['jwt', 'dev']).default(defaultMode),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
-  JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWKS_URL: httpUrl(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_SCOPE: z.string().trim().min(1).default(DEFAULT_OIDC_SCOPE),
+  OIDC_REDIRECT_URI: httpUrl(),
+  OIDC_END_SESSION_ENDPOINT: httpUrl(),
+  OIDC_SIGN_UP_ENDPOINT: httpUrl(),
 });
 
 type AuthVars = z.output<z.ZodObject<ReturnType<typeof authVars>>>;
 
-/** For `superRefine`: JWT mode needs its issuer, audience and key set. */
+/**
+ * For `superRefine`: JWT mode needs its issuer, audience and key set, and the
+ * page's client id. The client id is required rather than optional because
+ * both runtimes that read these variables serve the page: without it the page
+ * could only say that it cannot sign anyone in, which is better said at start.
+ * It is not JWT_AUDIENCE by default: that is what the API checks, which is the
+ * client id on Cognito but a resource indicator or API identifier elsewhere.
+ */
 export function requireJwtVars(vars: AuthVars, ctx: z.RefinementCtx): void {
   if (vars.AUTH_MODE !== 'jwt') return;
-  for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL'] as const) {
+  for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'OIDC_CLIENT_ID'] as const) {
     if (!vars[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when AUTH_MODE=jwt' });
   }
 }
 
 /** The auth settings of parsed (and refined) auth variables. */
 export function authConfig(vars: AuthVars): AuthConfig {
-  return vars.AUTH_MODE === 'dev'
-    ? { mode: 'dev' }
-    : {
-        mode: 'jwt',
-        issuer: vars.JWT_ISSUER ?? '',
-        audience: vars.JWT_AUDIENCE ?? '',
-        jwksUrl: vars.JWKS_URL ?? '',
+  if (vars.AUTH_MODE === 'dev') return { mode: 'dev' };
+  return {
+    mode: 'jwt',
+    issuer: vars.JWT_ISSUER ?? '',
+    audience: vars.JWT_AUDIENCE ?? '',
+    jwksUrl: vars.JWKS_URL ?? '',
+    clientId: vars.OIDC_CLIENT_ID ?? '',
+    scope: vars.OIDC_SCOPE,
+    ...(vars.OIDC_REDIRECT_URI ? { redirectUri: vars.OIDC_REDIRECT_URI } : {}),
+    ...(vars.OIDC_END_SESSION_ENDPOINT ? { endSessionEndpoint: vars.OIDC_END_SESSION_ENDPOINT } : {}),
+    ...(vars.OIDC_SIGN_UP_ENDPOINT ? { signUpEndpoint: vars.OIDC_SIGN_UP_ENDPOINT } : {}),
+  };
+}
+
+/** The gallery page's `config.json` (the CDK app writes the same document for AWS). */
+export type PageConfig =
+  | { readonly apiBase: string; readonly auth: { readonly mode: 'dev' } }
+  | {
+      readonly apiBase: string;
+      readonly auth: {
+        readonly mode: 'jwt';
+        readonly issuer: string;
+        readonly clientId: string;
+        readonly scope: string;
+        readonly redirectUri: string;
+        readonly logoutUri: string;
+        readonly endSessionEndpoint?: string;
+        readonly signUpEndpoint?: string;
       };
+    };
+
+/**
+ * The page's `config.json` for a request to it: the API is on the same
+ * origin, and without OIDC_REDIRECT_URI the provider sends the browser back to
+ * the page's own origin, so one deploy answers on any host name it is given.
+ * The API's audience and key set stay out: the page has no use for them.
+ *
+ * @example
+ * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url)));
+ */
+export function pageConfigFor(auth: AuthConfig, requestUrl: string): PageConfig {
+  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' } };
+  const pageUrl = auth.redirectUri ?? `${new URL(requestUrl).origin}/`;
+  return {
+    apiBase: '',
+    auth: {
+      mode: 'jwt',
+      issuer: auth.issuer,
+      clientId: auth.clientId,
+      scope: auth.scope ?? DEFAULT_OIDC_SCOPE,
+      redirectUri: pageUrl,
+      logoutUri: pageUrl,
+      ...(auth.endSessionEndpoint ? { endSessionEndpoint: auth.endSessionEndpoint } : {}),
+      ...(auth.signUpEndpoint ? { signUpEndpoint: auth.signUpEndpoint } : {}),
+    },
+  };
 }
 
 /**

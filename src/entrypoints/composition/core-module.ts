@@ -1,12 +1,17 @@
 import { ContainerModule } from 'inversify';
 import { SystemClock } from '../../adapters/system/system-clock.js';
 import { UuidV7IdGenerator } from '../../adapters/system/uuid-v7-id-generator.js';
+import { AbortUpload } from '../../application/use-cases/abort-upload.js';
 import { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
 import { GetPhoto } from '../../application/use-cases/get-photo.js';
+import { GetUpload } from '../../application/use-cases/get-upload.js';
 import { ListGallery } from '../../application/use-cases/list-gallery.js';
 import { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
+import { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
 import { UploadPhoto } from '../../application/use-cases/upload-photo.js';
 import type { Limits } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
@@ -16,7 +21,7 @@ import { TOKENS as T } from './tokens.js';
 export interface CoreConfig {
   readonly limits: Limits;
   readonly renditions: RenditionSettings;
-  /** Storage announces new originals itself (S3 notifications), so direct uploads queue no job. */
+  /** Storage announces new originals itself (S3 notifications), so direct and multipart uploads queue no job. */
   readonly storageAnnouncesUploads?: boolean;
 }
 
@@ -34,8 +39,9 @@ export function coreModule(config: CoreConfig): ContainerModule {
 
     bind(T.RegisterUpload)
       .toResolvedValue(
-        (photos, signer, ids, clock, limits) => new RegisterUpload(photos, signer, ids, clock, limits),
-        [T.PhotoRepository, T.UrlSigner, T.IdGenerator, T.Clock, T.Limits],
+        (photos, signer, multipart, ids, clock, limits) =>
+          new RegisterUpload(photos, signer, multipart, ids, clock, limits),
+        [T.PhotoRepository, T.UrlSigner, T.MultipartUploads, T.IdGenerator, T.Clock, T.Limits],
       )
       .inSingletonScope();
     bind(T.AcceptUpload)
@@ -59,15 +65,50 @@ export function coreModule(config: CoreConfig): ContainerModule {
       )
       .inSingletonScope();
     bind(T.ListGallery)
-      .toResolvedValue((photos, signer) => new ListGallery(photos, signer), [T.PhotoRepository, T.UrlSigner])
+      .toResolvedValue(
+        (photos, blobs, signer, clock) => new ListGallery(photos, blobs, signer, clock),
+        [T.PhotoRepository, T.BlobStore, T.UrlSigner, T.Clock],
+      )
       .inSingletonScope();
     bind(T.GetPhoto)
       .toResolvedValue((photos, signer) => new GetPhoto(photos, signer), [T.PhotoRepository, T.UrlSigner])
       .inSingletonScope();
     bind(T.DeletePhoto)
       .toResolvedValue(
-        (photos, blobs, settings) => new DeletePhoto(photos, blobs, settings),
-        [T.PhotoRepository, T.BlobStore, T.RenditionSettings],
+        (photos, blobs, settings, multipart) => new DeletePhoto(photos, blobs, settings, multipart),
+        [T.PhotoRepository, T.BlobStore, T.RenditionSettings, T.MultipartUploads],
+      )
+      .inSingletonScope();
+
+    bind(T.SignUploadParts)
+      .toResolvedValue(
+        (photos, multipart, clock, limits) => new SignUploadParts(photos, multipart, clock, limits),
+        [T.PhotoRepository, T.MultipartUploads, T.Clock, T.Limits],
+      )
+      .inSingletonScope();
+    bind(T.GetUpload)
+      .toResolvedValue(
+        (photos, signer, multipart, clock, limits) => new GetUpload(photos, signer, multipart, clock, limits),
+        [T.PhotoRepository, T.UrlSigner, T.MultipartUploads, T.Clock, T.Limits],
+      )
+      .inSingletonScope();
+    bind(T.CompleteUpload)
+      .toResolvedValue(
+        (photos, multipart, accept) =>
+          new CompleteUpload(photos, multipart, accept, config.storageAnnouncesUploads ?? false),
+        [T.PhotoRepository, T.MultipartUploads, T.AcceptUpload],
+      )
+      .inSingletonScope();
+    bind(T.AbortUpload)
+      .toResolvedValue(
+        (photos, blobs, multipart) => new AbortUpload(photos, blobs, multipart),
+        [T.PhotoRepository, T.BlobStore, T.MultipartUploads],
+      )
+      .inSingletonScope();
+    bind(T.SweepStaleUploads)
+      .toResolvedValue(
+        (photos, blobs, multipart, clock) => new SweepStaleUploads(photos, blobs, multipart, clock),
+        [T.PhotoRepository, T.BlobStore, T.MultipartUploads, T.Clock],
       )
       .inSingletonScope();
   });

@@ -28,7 +28,7 @@ const Env = z
 
 /**
  * Reads the dev server's environment: PORT, HOST, AUTH_MODE (dev by default)
- * with its JWT variables, ALLOWED_ORIGINS and URL_SIGNING_SECRET. Throws an
+ * with its JWT and OIDC variables, ALLOWED_ORIGINS and URL_SIGNING_SECRET. Throws an
  * Error naming every bad variable.
  *
  * @example

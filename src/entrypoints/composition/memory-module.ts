@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
+import { InMemoryMultipartUploads } from '../../adapters/memory/in-memory-multipart-uploads.js';
 import { InMemoryPhotoRepository } from '../../adapters/memory/in-memory-photo-repository.js';
 import {
   InMemoryThumbnailQueue,
@@ -20,7 +21,10 @@ export interface MemoryConfig {
   readonly uploadTtlSeconds?: number;
 }
 
-/** In-memory storage, table and queue, and HMAC-signed `/files` URLs: the dev server and tests. */
+/**
+ * In-memory storage, table, queue and multipart uploads, and HMAC-signed
+ * `/files` URLs (parts included): the dev server and tests.
+ */
 export function memoryAdapters(config: MemoryConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const blobs = new InMemoryBlobStore();
@@ -36,5 +40,10 @@ export function memoryAdapters(config: MemoryConfig): ContainerModule {
       getTtlSeconds: config.getTtlSeconds,
       uploadTtlSeconds: config.uploadTtlSeconds,
     });
+    bind(T.InMemoryMultipartUploads)
+      .toResolvedValue((signer) => new InMemoryMultipartUploads(blobs, signer), [T.HmacUrlSigner])
+      .inSingletonScope();
+    bind(T.MultipartUploads).toService(T.InMemoryMultipartUploads);
+    bind(T.PartStore).toService(T.InMemoryMultipartUploads);
   });
 }

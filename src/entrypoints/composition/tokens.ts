@@ -6,32 +6,41 @@ import type { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
 import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import type { WasmVipsImageProcessor } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
+import type { InMemoryMultipartUploads } from '../../adapters/memory/in-memory-multipart-uploads.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { Clock } from '../../application/ports/clock.js';
 import type { IdGenerator } from '../../application/ports/id-generator.js';
 import type { ImageProcessor } from '../../application/ports/image-processor.js';
+import type { MultipartUploads } from '../../application/ports/multipart-uploads.js';
 import type { PhotoRepository } from '../../application/ports/photo-repository.js';
 import type { ThumbnailQueue } from '../../application/ports/thumbnail-queue.js';
 import type { UrlSigner } from '../../application/ports/url-signer.js';
+import type { AbortUpload } from '../../application/use-cases/abort-upload.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import type { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
 import type { GetPhoto } from '../../application/use-cases/get-photo.js';
+import type { GetUpload } from '../../application/use-cases/get-upload.js';
 import type { ListGallery } from '../../application/use-cases/list-gallery.js';
 import type { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import type { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
+import type { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
 import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
 import type { Limits } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
+import type { PartStore } from '../http/files-routes.js';
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`pixport.${name}`);
 
 /**
  * Every DI token, typed: `container.get(TOKENS.ListGallery)` is a ListGallery.
  * Ports and use cases first; then the concrete adapters that a runtime hands
- * on besides their port (the HMAC signer to the `/files` routes, the memory
- * queue to the dev server's drain, the SDK clients to tests). Imports here are
- * type-only, so the Worker bundle that loads this file pulls in no AWS SDK.
+ * on besides their port (the HMAC signer and the part store to the `/files`
+ * routes, the memory queue to the dev server's drain, the SDK clients to
+ * tests). Imports here are type-only, so the Worker bundle that loads this
+ * file pulls in no AWS SDK.
  */
 export const TOKENS = {
   Limits: token<Limits>('Limits'),
@@ -42,6 +51,7 @@ export const TOKENS = {
   ThumbnailQueue: token<ThumbnailQueue>('ThumbnailQueue'),
   ImageProcessor: token<ImageProcessor>('ImageProcessor'),
   UrlSigner: token<UrlSigner>('UrlSigner'),
+  MultipartUploads: token<MultipartUploads>('MultipartUploads'),
   Clock: token<Clock>('Clock'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
 
@@ -52,10 +62,17 @@ export const TOKENS = {
   ListGallery: token<ListGallery>('ListGallery'),
   GetPhoto: token<GetPhoto>('GetPhoto'),
   DeletePhoto: token<DeletePhoto>('DeletePhoto'),
+  SignUploadParts: token<SignUploadParts>('SignUploadParts'),
+  GetUpload: token<GetUpload>('GetUpload'),
+  CompleteUpload: token<CompleteUpload>('CompleteUpload'),
+  AbortUpload: token<AbortUpload>('AbortUpload'),
+  SweepStaleUploads: token<SweepStaleUploads>('SweepStaleUploads'),
 
   HmacUrlSigner: token<HmacUrlSigner>('HmacUrlSigner'),
+  PartStore: token<PartStore>('PartStore'),
   WasmVipsImageProcessor: token<WasmVipsImageProcessor>('WasmVipsImageProcessor'),
   InMemoryBlobStore: token<InMemoryBlobStore>('InMemoryBlobStore'),
+  InMemoryMultipartUploads: token<InMemoryMultipartUploads>('InMemoryMultipartUploads'),
   InMemoryThumbnailQueue: token<InMemoryThumbnailQueue>('InMemoryThumbnailQueue'),
   S3Client: token<S3Client>('S3Client'),
   SQSClient: token<SQSClient>('SQSClient'),

@@ -1,10 +1,14 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import type { AbortUpload } from '../../application/use-cases/abort-upload.js';
+import type { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import type { GetPhoto } from '../../application/use-cases/get-photo.js';
+import type { GetUpload } from '../../application/use-cases/get-upload.js';
 import type { ListGallery } from '../../application/use-cases/list-gallery.js';
 import type { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import type { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
 import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
 import type { Limits } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
@@ -27,6 +31,10 @@ export interface AppDeps {
     readonly listGallery: ListGallery;
     readonly getPhoto: GetPhoto;
     readonly deletePhoto: DeletePhoto;
+    readonly signUploadParts: SignUploadParts;
+    readonly getUpload: GetUpload;
+    readonly completeUpload: CompleteUpload;
+    readonly abortUpload: AbortUpload;
   };
   readonly identity: IdentityResolver;
   readonly limits: Limits;
@@ -62,7 +70,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       origin: deps.allowedOrigins.includes('*') ? '*' : [...deps.allowedOrigins],
       allowHeaders: ['Authorization', 'Content-Type', 'X-Owner-Id'],
       allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+      // ETag: a part PUT to `/files` answers with it, and completing a multipart upload needs it back.
+      exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
       maxAge: 600,
     }),
   );
@@ -104,7 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('owner', await identity(c));
     await next();
   };
-  for (const path of ['/uploads', '/photos', '/photos/*']) app.use(path, authenticate);
+  for (const path of ['/uploads', '/uploads/*', '/photos', '/photos/*']) app.use(path, authenticate);
 
   app.route('/uploads', uploadRoutes(useCases));
   app.route('/photos', photoRoutes({ ...useCases, limits, renditions }));

@@ -8,10 +8,21 @@ import { StorageKeys } from '../../domain/storage-keys.js';
 import { ContentTypeMismatchError, FileNotFoundError, SizeMismatchError } from './errors.js';
 import { readBounded } from './read-body.js';
 
+/**
+ * Where the part route puts the parts of multipart uploads: the memory store
+ * or R2 (`InMemoryMultipartUploads`, `R2MultipartUploads`).
+ */
+export interface PartStore {
+  /** Stores part `partNumber` of the upload; its ETag (quoted), or undefined when there is no such upload. */
+  putPart(key: string, uploadId: string, partNumber: number, bytes: Uint8Array): Promise<string | undefined>;
+}
+
 export interface FilesRoutesDeps {
   readonly signer: HmacUrlSigner;
   readonly blobs: BlobStore;
   readonly acceptUpload: AcceptUpload;
+  /** Takes the parts of multipart uploads; without it there is no part route. */
+  readonly parts?: PartStore;
 }
 
 const decodeKey = (path: string): string => {
@@ -28,13 +39,40 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+const PART_PATH = /^(originals\/[^/]+\/[^/]+)\/parts\/([0-9]{1,5})$/;
+
 /**
  * The `/files/*` routes that back the HMAC UrlSigner: the signature is the
  * authorisation, so these routes take no identity. GET serves an object; PUT
- * is the upload target of a signed upload.
+ * is the upload target of a signed upload; PUT `.../parts/{n}` takes one part
+ * of a multipart upload and answers 200 with its ETag, as S3 does.
  */
 export function filesRoutes(deps: FilesRoutesDeps): Hono {
   const app = new Hono();
+  const { parts } = deps;
+
+  if (parts) {
+    app.put('/originals/:owner/:photo/parts/:part', async (c) => {
+      const match = PART_PATH.exec(c.req.path.replace(/^.*?\/files\//, ''));
+      if (!match) throw new InvalidSignatureError('not a part URL');
+      const key = decodeKey(match[1] as string);
+      const grant = await deps.signer.verifyPart(key, Number(match[2]), new URL(c.req.url).searchParams);
+      if (!grant.ok) throw grant.error;
+      const parsed = StorageKeys.parse(key);
+      if (!parsed.ok || parsed.value.kind !== 'original') throw new InvalidSignatureError('not a part URL');
+      const target = { ownerId: parsed.value.ownerId, photoId: parsed.value.photoId };
+      // Everything is checked before anything is stored; a part's type is not (S3 ignores it too).
+      const awaits = await deps.acceptUpload.awaitsUpload(target);
+      if (!awaits.ok) throw awaits.error;
+      if (!awaits.value) throw new UploadAlreadyReceivedError(target.photoId);
+      const { uploadId, partNumber, size } = grant.value;
+      const bytes = await readBounded(c.req.raw, size);
+      if (bytes.byteLength !== size) throw new SizeMismatchError(size, bytes.byteLength);
+      const etag = await parts.putPart(key, uploadId, partNumber, bytes);
+      if (etag === undefined) throw new FileNotFoundError('the multipart upload does not exist (any more)');
+      return c.body(null, 200, { ETag: etag });
+    });
+  }
 
   app.get('/*', async (c) => {
     const key = decodeKey(c.req.path.replace(/^.*?\/files\//, ''));

@@ -1,4 +1,5 @@
 import { ContentType } from '../../domain/content-type.js';
+import { MAX_PARTS } from '../../domain/multipart-plan.js';
 import { OwnerId } from '../../domain/owner-id.js';
 import { PhotoId } from '../../domain/photo-id.js';
 import { type RenditionSettings, RenditionSettings as Renditions } from '../../domain/presets.js';
@@ -77,6 +78,43 @@ export function filesPaths(renditions: RenditionSettings): JsonObject {
         responses: {
           204: { description: 'Stored; thumbnails are being made' },
           ...problems(400, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/files/originals/{ownerId}/{photoId}/parts/{partNumber}': {
+      put: {
+        operationId: 'putUploadPart',
+        summary: 'Upload one part of a multipart upload (a `url` of `POST /uploads/{id}/parts`)',
+        security,
+        parameters: [
+          owner,
+          photo,
+          {
+            name: 'partNumber',
+            in: 'path',
+            required: true,
+            schema: { type: 'integer', minimum: 1, maximum: MAX_PARTS },
+          },
+          { name: 'uploadId', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'len', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+          ...SIGNED_QUERY,
+        ],
+        requestBody: {
+          required: true,
+          description: 'Exactly `len` bytes: this part of the file, of any Content-Type',
+          content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        },
+        responses: {
+          200: {
+            description: 'Stored; keep the ETag for completing the upload',
+            headers: {
+              ETag: {
+                description: 'The part’s ETag, quoted; CORS exposes it',
+                schema: { type: 'string' },
+              },
+            },
+          },
+          ...problems(400, 403, 404, 409, 413),
         },
       },
     },

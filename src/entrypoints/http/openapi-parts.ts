@@ -16,6 +16,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'No such photo for this owner',
   405: 'The path exists, the method does not; see `Allow`',
   409: 'Not in a state for this request',
+  410: 'The upload has expired; register the file again',
   413: 'Over a size limit',
   415: 'Not an accepted media type',
 };

@@ -4,14 +4,21 @@ import type { Limits } from '../../domain/limits.js';
 import { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import {
+  CompleteUploadBody,
   ListPhotosQuery,
+  MultipartTargetJson,
   PhotoJson,
   PhotoPageJson,
   Problem,
+  ReceivedPartJson,
   RegisterUploadBody,
   RegisterUploadResponse,
   Rendition,
+  SignedPartJson,
+  SignedPartsResponse,
+  SignPartsBody,
   UploadPhotoResponse,
+  UploadStatusResponse,
   UploadTargetJson,
 } from './schemas.js';
 
@@ -33,6 +40,11 @@ const registry = z.registry<{ id: string }>();
 registry.add(PhotoJson, { id: 'Photo' });
 registry.add(Rendition, { id: 'Rendition' });
 registry.add(UploadTargetJson, { id: 'UploadTarget' });
+registry.add(MultipartTargetJson, { id: 'MultipartUpload' });
+registry.add(SignedPartJson, { id: 'SignedPart' });
+registry.add(SignedPartsResponse, { id: 'SignedParts' });
+registry.add(ReceivedPartJson, { id: 'ReceivedPart' });
+registry.add(UploadStatusResponse, { id: 'UploadStatus' });
 registry.add(RegisterUploadResponse, { id: 'RegisteredUpload' });
 registry.add(UploadPhotoResponse, { id: 'AcceptedPhoto' });
 registry.add(PhotoPageJson, { id: 'PhotoPage' });
@@ -84,6 +96,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
       post: {
         operationId: 'registerUpload',
         summary: 'Register an upload and get a signed target for the bytes',
+        description: `A file over ${options.limits.multipartThresholdBytes} bytes goes by multipart upload, in parts of ${options.limits.multipartPartBytes} bytes (the last one the rest); a smaller one in one request.`,
         requestBody: { required: true, content: json(registerUploadBody(options.limits)) },
         responses: {
           201: {
@@ -91,6 +104,53 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
             content: json(ref('RegisteredUpload')),
           },
           ...problems(400, 401, 413, 415),
+        },
+      },
+    },
+    '/uploads/{id}': {
+      get: {
+        operationId: 'getUpload',
+        summary: 'Where an upload stands: the parts received so far, to resume after a reload',
+        description:
+          'Moves the upload’s expiry forward. A pending upload in one request gets a fresh target for the whole file; once the bytes have landed there is no `upload`. 410 when storage no longer has the multipart upload.',
+        parameters: [idParam],
+        responses: {
+          200: { description: 'The upload', content: json(ref('UploadStatus')) },
+          ...problems(400, 401, 404, 410),
+        },
+      },
+      delete: {
+        operationId: 'abortUpload',
+        summary: 'Cancel an upload: abort it and delete its photo; nothing is left in storage',
+        description:
+          '409 `upload-already-received` once the upload has completed: delete the photo with `DELETE /photos/{id}`.',
+        parameters: [idParam],
+        responses: { 204: { description: 'Aborted and deleted' }, ...problems(400, 401, 404, 409) },
+      },
+    },
+    '/uploads/{id}/parts': {
+      post: {
+        operationId: 'signUploadParts',
+        summary: 'Signed PUT URLs for parts of a multipart upload, each bound to its part’s exact size',
+        parameters: [idParam],
+        requestBody: { required: true, content: json(inline(SignPartsBody, 'input')) },
+        responses: {
+          200: { description: 'One URL per part asked', content: json(ref('SignedParts')) },
+          ...problems(400, 401, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/uploads/{id}/complete': {
+      post: {
+        operationId: 'completeUpload',
+        summary: 'Join the parts of a multipart upload; the photo is then processed like any upload',
+        description:
+          'A part left out, not received, or listed with another ETag is a 400 naming it (`partNumber`), and the upload stays open. Completing again after it worked answers with the photo.',
+        parameters: [idParam],
+        requestBody: { required: true, content: json(inline(CompleteUploadBody, 'input')) },
+        responses: {
+          202: { description: 'Accepted; thumbnails are being made', content: json(ref('AcceptedPhoto')) },
+          ...problems(400, 401, 404, 409, 410, 413, 415),
         },
       },
     },

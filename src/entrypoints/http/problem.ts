@@ -7,13 +7,17 @@ import {
   InvalidCursorError,
   InvalidInputError,
   InvalidSignatureError,
+  NotMultipartUploadError,
   PhotoFailedError,
   PhotoNotFoundError,
   PhotoNotReadyError,
   PresetNotFoundError,
   UnsupportedMediaTypeError,
   UploadAlreadyReceivedError,
+  UploadExpiredError,
   UploadMissingError,
+  UploadPartMismatchError,
+  UploadPartMissingError,
 } from '../../domain/errors.js';
 import {
   ContentTypeMismatchError,
@@ -32,6 +36,8 @@ export interface ProblemBody {
   detail: string;
   code: string;
   field?: string;
+  /** The part at fault (RFC 9457 extension member), when completing a multipart upload. */
+  partNumber?: number;
 }
 
 const TITLES: Record<number, string> = {
@@ -41,6 +47,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -79,9 +86,17 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     if (error instanceof PhotoNotReadyError) {
       return { body: problem(409, error.code, error.message), headers: { 'Retry-After': '2' } };
     }
-    if (error instanceof UploadMissingError || error instanceof UploadAlreadyReceivedError) {
+    if (
+      error instanceof UploadMissingError ||
+      error instanceof UploadAlreadyReceivedError ||
+      error instanceof NotMultipartUploadError
+    ) {
       return { body: problem(409, error.code, error.message) };
     }
+    if (error instanceof UploadPartMissingError || error instanceof UploadPartMismatchError) {
+      return { body: { ...problem(400, error.code, error.message, 'parts'), partNumber: error.partNumber } };
+    }
+    if (error instanceof UploadExpiredError) return { body: problem(410, error.code, error.message) };
     if (error instanceof FileTooLargeError) return { body: problem(413, error.code, error.message) };
     if (error instanceof UnsupportedMediaTypeError) return { body: problem(415, error.code, error.message) };
     return { body: problem(400, error.code, error.message) };

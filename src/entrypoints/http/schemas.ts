@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../application/use-cases/list-gallery.js';
+import { MAX_PARTS, MAX_PARTS_PER_SIGNING } from '../../domain/multipart-plan.js';
 
 /**
  * The wire contract, as zod schemas: requests are validated with them and the
@@ -92,7 +93,75 @@ export const UploadTargetJson = z
     'Where to send the bytes, once. Sending the same bytes again is harmless; a Pixport `/files` target refuses other bytes with 409 `upload-already-received`.',
   );
 
-export const RegisterUploadResponse = z.object({ photo: PhotoJson, upload: UploadTargetJson });
+export const MultipartTargetJson = z
+  .object({
+    method: z.literal('MULTIPART'),
+    partSize: z.int().describe('Bytes of every part but the last, which holds the rest.'),
+    partCount: z.int().describe('Parts, numbered from 1.'),
+    expiresAt: z.iso
+      .datetime()
+      .describe('When the upload expires unless it is resumed (parts signed, status asked).'),
+  })
+  .describe(
+    'The file goes in parts: ask for part URLs (`POST /uploads/{id}/parts`), PUT each part, keep the `ETag` each PUT answers with, then `POST /uploads/{id}/complete`.',
+  );
+
+const UploadJson = z.union([UploadTargetJson, MultipartTargetJson]);
+
+export const RegisterUploadResponse = z.object({
+  photo: PhotoJson,
+  upload: UploadJson.describe('Over the multipart threshold a multipart upload, else one PUT or POST.'),
+});
+
+const PartNumber = z.int().min(1).max(MAX_PARTS);
+
+export const SignPartsBody = z.strictObject({
+  partNumbers: z
+    .array(PartNumber)
+    .min(1)
+    .max(MAX_PARTS_PER_SIGNING)
+    .describe(`Parts to sign, ${MAX_PARTS_PER_SIGNING} at most, each from 1 to the upload's \`partCount\`.`),
+});
+
+export const SignedPartJson = z.object({
+  partNumber: z.int(),
+  url: z.string().describe('PUT exactly this part’s bytes here; the answer is 200 with an `ETag` header.'),
+  headers: z.record(z.string(), z.string()).optional().describe('Send these headers with the PUT.'),
+});
+
+export const SignedPartsResponse = z.object({
+  parts: z.array(SignedPartJson),
+  expiresAt: z.iso.datetime().describe('When these URLs stop working; ask again for fresh ones.'),
+});
+
+export const ReceivedPartJson = z.object({
+  partNumber: z.int(),
+  etag: z.string().describe('As the part’s PUT answered it, quotes included.'),
+  size: z.int().describe('Bytes.'),
+});
+
+export const UploadStatusResponse = z.object({
+  photo: PhotoJson,
+  upload: UploadJson.optional().describe(
+    'How to send the bytes: the multipart upload, or a fresh target for the whole file. Absent once they have landed.',
+  ),
+  receivedParts: z
+    .array(ReceivedPartJson)
+    .describe('Parts storage holds, by part number: send the others, then complete.'),
+});
+
+export const CompleteUploadBody = z.strictObject({
+  parts: z
+    .array(
+      z.strictObject({
+        partNumber: PartNumber,
+        etag: z.string().min(1).max(256).describe('The `ETag` the part’s PUT answered with.'),
+      }),
+    )
+    .min(1)
+    .max(MAX_PARTS)
+    .describe('Every part from 1 to `partCount`, each once, in any order.'),
+});
 export const UploadPhotoResponse = z.object({ photo: PhotoJson });
 export const PhotoPageJson = z.object({
   items: z.array(PhotoJson),
@@ -106,6 +175,7 @@ export const Problem = z.object({
   detail: z.string(),
   code: z.string().describe('Stable machine-readable code.'),
   field: z.string().optional().describe('The offending input field, when there is one.'),
+  partNumber: z.int().optional().describe('The part at fault, when completing a multipart upload.'),
   requestId: z.string().optional(),
 });
 

@@ -11,18 +11,19 @@ const mediaType = (c: Context): string =>
   (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 /**
- * The JSON object of a small request body (`POST /uploads`): 415 unless sent
- * as application/json, 413 past 16 KiB, 400 when it does not parse.
+ * The JSON object of a small request body (`POST /uploads` and the upload
+ * routes): 415 unless sent as application/json, 413 past `maxBytes` (16 KiB
+ * by default), 400 when it does not parse.
  */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export async function readJsonBody(c: Context, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
   const type = mediaType(c);
   if (type !== 'application/json') {
     throw new UnsupportedMediaTypeError(
-      `send the upload as application/json, not ${type || 'no Content-Type'}`,
+      `send the body as application/json, not ${type || 'no Content-Type'}`,
     );
   }
   // Bounded: a chunked body declares no length, and must not be buffered whole.
-  const text = new TextDecoder().decode(await readBounded(c.req.raw, MAX_JSON_BODY_BYTES));
+  const text = new TextDecoder().decode(await readBounded(c.req.raw, maxBytes));
   try {
     return JSON.parse(text);
   } catch {
@@ -57,7 +58,7 @@ export async function readDirectUpload(
   }
   if (!type.startsWith('image/')) {
     throw new UnsupportedMediaTypeError(
-      `send an image body (image/jpeg, png, webp, gif, avif, tiff), not ${type || 'no Content-Type'}`,
+      `send an image body (image/jpeg, png, webp, gif, avif, tiff, heic, heif), not ${type || 'no Content-Type'}`,
     );
   }
   return {

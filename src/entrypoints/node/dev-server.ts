@@ -9,7 +9,7 @@ import { Container } from 'inversify';
 import type { WasmVipsImageProcessorOptions } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
-import { identityFor } from '../composition/config-env.js';
+import { identityFor, pageConfigFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
 import type { DevConfig } from '../composition/dev-config.js';
 import { filesDeps, httpUseCases } from '../composition/http-deps.js';
@@ -28,6 +28,8 @@ export interface DevServerOptions extends DevConfig {
   readonly images?: WasmVipsImageProcessorOptions;
   /** Where structured logs go (default: one JSON line on stdout). */
   readonly log?: Log;
+  /** How often stale uploads are swept (default every 10 minutes). */
+  readonly sweepIntervalMs?: number;
 }
 
 export interface DevServer {
@@ -45,7 +47,10 @@ const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
  * web/index.html), served straight from node_modules so there is no build step;
  * a deploy copies the same files next to the page.
  */
-const VENDOR_MODULES: Record<string, string> = { 'thumbhash.js': 'thumbhash/thumbhash.js' };
+const VENDOR_MODULES: Record<string, string> = {
+  'thumbhash.js': 'thumbhash/thumbhash.js',
+  'oauth4webapi.js': 'oauth4webapi',
+};
 
 /**
  * The dev server: the HTTP API on in-memory adapters, an in-process worker
@@ -88,6 +93,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
   });
 
+  // The memory store has no expiry of its own: photos whose upload never completed
+  // are deleted with their parts once the grace period is over.
+  const sweep = container.get(T.SweepStaleUploads);
+  const sweepOnce = async () => {
+    try {
+      const { deleted } = await sweep.execute();
+      if (deleted > 0) log({ level: 'info', msg: 'stale uploads swept', deleted });
+    } catch (error) {
+      log({ level: 'error', msg: 'sweep of stale uploads failed', error: String(error) });
+    }
+  };
+  const sweeping = setInterval(() => void sweepOnce(), options.sweepIntervalMs ?? 10 * 60_000);
+  sweeping.unref();
+
   const api = createApp({
     useCases: httpUseCases(container),
     identity: identityFor(options.auth),
@@ -97,8 +116,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     files: filesDeps(container),
     log,
   });
-  // What the gallery page asks for beside itself.
-  const pageConfig = { apiBase: '', auth: { mode: options.auth.mode } };
 
   const require = createRequire(import.meta.url);
   const vendor = new Map(
@@ -110,7 +127,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   );
 
   const app = new Hono();
-  app.get('/config.json', (c) => c.json(pageConfig));
+  // What the gallery page asks for beside itself.
+  app.get('/config.json', (c) =>
+    c.json(pageConfigFor(options.auth, c.req.url), 200, { 'Cache-Control': 'no-cache' }),
+  );
   app.get('/vendor/:name', (c) => {
     const source = vendor.get(c.req.param('name'));
     if (source === undefined) return c.notFound();
@@ -137,6 +157,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopDrain();
+      clearInterval(sweeping);
       await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 10_000))]);
       await container.get(T.WasmVipsImageProcessor).close();
     },

@@ -30,7 +30,7 @@ describe('RegisterUpload', () => {
     });
     expect(await world.photos.get(owner, photo.id)).toEqual(photo);
 
-    expect(upload.method).toBe('PUT');
+    if (upload.method !== 'PUT') throw new Error(`expected a PUT, got ${upload.method}`);
     expect(upload.headers).toEqual({ 'Content-Type': 'image/jpeg' });
     expect(Date.parse(upload.expiresAt)).toBeGreaterThan(world.clock.now().getTime());
     const url = new URL(upload.url, 'http://x');
@@ -97,18 +97,38 @@ describe('RegisterUpload', () => {
     expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
   });
 
-  it.each(['', 'image/svg+xml', 'text/html', 'image/heic', 'application/octet-stream', 'image/jpegx'])(
-    'rejects the declared type %j as unsupported, and saves nothing',
+  it.each(['image/heic', 'image/heif', 'IMAGE/HEIC'])(
+    'accepts the declared type %j, as phones declare their photos',
     async (contentType) => {
       const world = useCaseWorld();
-      const owner = uniqueOwner();
-      expectErr(
-        await world.registerUpload.execute({ ownerId: owner, ...valid, contentType }),
-        UnsupportedMediaTypeError,
+      const { photo } = expectOk(
+        await world.registerUpload.execute({
+          ownerId: uniqueOwner(),
+          ...valid,
+          filename: 'IMG_0001.HEIC',
+          contentType,
+        }),
       );
-      expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+      expect(photo).toMatchObject({ status: 'pending', contentType: contentType.toLowerCase() });
     },
   );
+
+  it.each([
+    '',
+    'image/svg+xml',
+    'text/html',
+    'image/heic-sequence',
+    'application/octet-stream',
+    'image/jpegx',
+  ])('rejects the declared type %j as unsupported, and saves nothing', async (contentType) => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    expectErr(
+      await world.registerUpload.execute({ ownerId: owner, ...valid, contentType }),
+      UnsupportedMediaTypeError,
+    );
+    expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+  });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])(
     'rejects a size of %d as invalid input on `size`, and saves nothing',

@@ -165,20 +165,20 @@ describe('Photo', () => {
     const photo = Photo.register({
       id: '0190a5c4-7b3e-7abc-8def-0123456789ab' as Photo['id'],
       ownerId: 'alice' as Photo['ownerId'],
-      filename: 'x.heic',
+      filename: 'x.svg',
       contentType: 'image/jpeg',
       size: 1,
       now: new Date(0),
     });
     const failed = Photo.markFailed(
       Photo.startProcessing(photo, 1, new Date(1)),
-      { code: 'unsupported-format', message: 'HEIC/HEIF is not accepted' },
+      { code: 'unsupported-format', message: 'SVG is not an accepted image format' },
       new Date(2),
       { width: 10, height: 10 },
     );
     expect(failed).toMatchObject({
       status: 'failed',
-      failure: { code: 'unsupported-format', message: 'HEIC/HEIF is not accepted' },
+      failure: { code: 'unsupported-format', message: 'SVG is not an accepted image format' },
       width: 10,
       height: 10,
       version: 3,

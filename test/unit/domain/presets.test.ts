@@ -100,12 +100,17 @@ describe('RenditionSettings.parse', () => {
 });
 
 describe('defaultLimits', () => {
-  it('allows 50 MiB and 50 megapixels per original, 4 MiB through the API', () => {
+  it('allows 50 MiB and 50 megapixels per original, 4 MiB through the API, parts of 8 MiB over 16 MiB', () => {
     expect(defaultLimits).toEqual({
       maxOriginalBytes: 50 * 1024 * 1024,
       maxPixels: 50_000_000,
       maxDirectUploadBytes: 4 * 1024 * 1024,
+      multipartThresholdBytes: 16 * 1024 * 1024,
+      multipartPartBytes: 8 * 1024 * 1024,
+      pendingUploadGraceSeconds: 14 * 24 * 3600,
     });
+    // S3 and R2 refuse parts under 5 MiB (but the last).
+    expect(defaultLimits.multipartPartBytes).toBeGreaterThanOrEqual(5 * 1024 * 1024);
     // Lambda caps a request at 6 MB, and base64 adds a third on top of binary bodies.
     expect((defaultLimits.maxDirectUploadBytes * 4) / 3).toBeLessThan(6_000_000);
   });

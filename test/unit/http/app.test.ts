@@ -26,6 +26,9 @@ describe('GET /health and GET /openapi.json', () => {
     );
     expect(methods).toEqual({
       '/uploads': ['post'],
+      '/uploads/{id}': ['delete', 'get'],
+      '/uploads/{id}/parts': ['post'],
+      '/uploads/{id}/complete': ['post'],
       '/photos': ['get', 'post'],
       '/photos/{id}': ['delete', 'get'],
       '/photos/{id}/original': ['get'],
@@ -34,6 +37,7 @@ describe('GET /health and GET /openapi.json', () => {
       '/openapi.json': ['get'],
       // The harness serves the signed /files routes, as the dev server and the Worker do.
       '/files/originals/{ownerId}/{photoId}': ['get', 'put'],
+      '/files/originals/{ownerId}/{photoId}/parts/{partNumber}': ['put'],
       '/files/renditions/{ownerId}/{photoId}/{file}': ['get'],
     });
     // Documented from the same zod schemas that validate requests.

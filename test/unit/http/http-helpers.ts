@@ -27,6 +27,8 @@ export interface ProblemJson {
   detail: string;
   code: string;
   field?: string;
+  /** The part at fault, when completing a multipart upload. */
+  partNumber?: number;
   requestId?: string;
 }
 

@@ -145,6 +145,79 @@ describe.each(Object.entries(VARIANTS))('the OpenAPI document of %s', (_, option
   });
 });
 
+describe.each(Object.entries(VARIANTS))('the upload operations in the document of %s', (_, options) => {
+  const doc = openApiDocument(options) as unknown as Doc & {
+    paths: Record<
+      string,
+      Record<string, Operation & { responses: Record<string, unknown>; description?: string }>
+    >;
+  };
+  const body = (path: string) =>
+    doc.paths[path]?.post?.requestBody?.content['application/json']?.schema as {
+      properties: Record<string, { minItems?: number; maxItems?: number; items?: Record<string, unknown> }>;
+      additionalProperties: boolean;
+    };
+
+  it('names each operation and what it answers', () => {
+    const ops = Object.fromEntries(
+      Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/uploads/'))
+        .flatMap(([path, methods]) =>
+          Object.entries(methods).map(([method, op]) => [
+            `${method.toUpperCase()} ${path}`,
+            `${op.operationId} ${Object.keys(op.responses).join(',')}`,
+          ]),
+        ),
+    );
+    expect(ops).toEqual({
+      'GET /uploads/{id}': 'getUpload 200,400,401,404,410',
+      'DELETE /uploads/{id}': 'abortUpload 204,400,401,404,409',
+      'POST /uploads/{id}/parts': 'signUploadParts 200,400,401,404,409,413,415',
+      'POST /uploads/{id}/complete': 'completeUpload 202,400,401,404,409,410,413,415',
+    });
+  });
+
+  it('states the limits on part numbers, strict bodies, and where multipart starts', () => {
+    expect(body('/uploads/{id}/parts').properties.partNumbers).toMatchObject({
+      minItems: 1,
+      maxItems: 100,
+      items: { minimum: 1, maximum: 10_000 },
+    });
+    expect(body('/uploads/{id}/parts').additionalProperties).toBe(false);
+    expect(body('/uploads/{id}/complete').properties.parts).toMatchObject({ minItems: 1, maxItems: 10_000 });
+    expect(doc.paths['/uploads']?.post?.description).toContain(
+      `over ${options.limits.multipartThresholdBytes} bytes goes by multipart upload`,
+    );
+    const registered = JSON.stringify(doc.components.schemas.RegisteredUpload);
+    expect(registered).toContain('#/components/schemas/MultipartUpload');
+    expect(registered).toContain('#/components/schemas/UploadTarget');
+    expect(JSON.stringify(doc.components.schemas.Problem)).toContain('partNumber');
+  });
+
+  it(`documents ${options.files ? 'the' : 'no'} /files part route, whose answer carries the ETag`, () => {
+    const part = doc.paths['/files/originals/{ownerId}/{photoId}/parts/{partNumber}']?.put as
+      | (Operation & { responses: Record<string, { headers?: Record<string, unknown> }> })
+      | undefined;
+    if (!options.files) {
+      expect(part).toBeUndefined();
+      return;
+    }
+    expect(part?.operationId).toBe('putUploadPart');
+    expect(Object.keys(part?.responses['200']?.headers ?? {})).toEqual(['ETag']);
+    expect(part?.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
+      [
+        'path:ownerId',
+        'path:photoId',
+        'path:partNumber',
+        'query:uploadId',
+        'query:len',
+        'query:exp',
+        'query:sig',
+      ].sort(),
+    );
+  });
+});
+
 describe('what the document allows, the server accepts', () => {
   const doc = openApiDocument(
     VARIANTS['the dev server (dev identity, /files)'] as OpenApiOptions,

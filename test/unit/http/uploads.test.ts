@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppHarness } from '../../support/app-harness.js';
+import { heicSample } from '../../support/heic.js';
 import { tinyPng } from '../../support/images.js';
 import {
   as,
@@ -112,16 +113,20 @@ describe('POST /uploads', () => {
     await expectProblem(await postUploads(h, { ...valid, size: 1001 }), 413, 'file-too-large');
   });
 
-  it.each(['image/svg+xml', 'text/html', 'image/heic', 'application/x-msdownload', 'application/pdf', ''])(
-    'refuses the type %j with 415',
-    async (contentType) => {
-      const h = createAppHarness();
-      const res = await postUploads(h, { ...valid, contentType });
-      // An empty string is refused by the schema (400) or as a type (415); both name it.
-      if (contentType === '') expect([400, 415]).toContain(res.status);
-      else await expectProblem(res, 415, 'unsupported-media-type');
-    },
-  );
+  it.each([
+    'image/svg+xml',
+    'text/html',
+    'image/heic-sequence',
+    'application/x-msdownload',
+    'application/pdf',
+    '',
+  ])('refuses the type %j with 415', async (contentType) => {
+    const h = createAppHarness();
+    const res = await postUploads(h, { ...valid, contentType });
+    // An empty string is refused by the schema (400) or as a type (415); both name it.
+    if (contentType === '') expect([400, 415]).toContain(res.status);
+    else await expectProblem(res, 415, 'unsupported-media-type');
+  });
 
   it('registers nothing when it refuses', async () => {
     const h = createAppHarness();
@@ -187,6 +192,23 @@ describe('the signed upload flow (PUT /files/...)', () => {
     expect(original.headers.get('content-type')).toBe('image/png');
     expect(original.headers.get('x-content-type-options')).toBe('nosniff');
     expect(original.headers.get('content-security-policy')).toContain('sandbox');
+  });
+
+  it('takes a HEIC declared as image/heic: signed for that type, stored, then processing', async () => {
+    const h = createAppHarness();
+    const bytes = heicSample('rotated');
+    const res = await postUploads(h, {
+      filename: 'IMG_0001.HEIC',
+      contentType: 'image/heic',
+      size: bytes.byteLength,
+    });
+    expect(res.status).toBe(201);
+    const { photo, upload } = await res.json();
+    expect(photo).toMatchObject({ contentType: 'image/heic', status: 'pending' });
+    expect(upload.headers).toEqual({ 'Content-Type': 'image/heic' });
+    expect((await putBytes(h, upload.url, bytes, 'image/heic')).status).toBe(204);
+    expect(await getPhoto(h, photo.id)).toMatchObject({ contentType: 'image/heic', status: 'processing' });
+    expect(h.queue.waiting).toEqual([{ ownerId: 'dev', photoId: photo.id }]);
   });
 
   it('accepts a Content-Type with parameters and in another case', async () => {
