@@ -16,9 +16,11 @@ import { createViewer } from './viewer.js';
  * This file only wires the parts together; each part owns its state and
  * reports to the others through the callbacks given here:
  *
- *   identity ──onSwitch──▶ uploader (forget running), grid (reload)      dev mode
- *   auth ──onEnded──▶ uploader (forget running), grid (clear), sign-in view   JWT mode
- *   uploader ──onUploaded─▶ grid (add at the top)
+ *   identity ──onSwitch──▶ uploader (forget running, list unfinished), grid (reload)   dev mode
+ *   auth ──onEnded──▶ uploader (pause all), grid (clear), sign-in view                 JWT mode
+ *   uploader ──onStarted──▶ grid (tile with a local preview)
+ *            ──onUploaded─▶ grid (poll for thumbnails)
+ *            ──onStopped──▶ grid (remove, or show as waiting)
  *   grid ──onOpen──▶ viewer ──onDelete──▶ grid ──onDeleted──▶ viewer (close)
  */
 
@@ -56,6 +58,7 @@ async function start() {
       remove: /** @type {HTMLButtonElement} */ (byId('viewer-delete')),
     },
     resolve: (url) => api.resolve(url),
+    refresh: (id) => api.getPhoto(id),
     onDelete: (id) => void grid.deletePhoto(id),
   });
 
@@ -81,8 +84,12 @@ async function start() {
       maxSize: byId('max-size'),
     },
     maxBytes: config.limits?.maxOriginalBytes,
+    // Whose uploads these are: an unfinished one is only ever resumed by the owner who started it.
+    ownerKey: () => (auth ? `sub:${auth.user?.sub ?? ''}` : `dev:${api.owner || 'dev'}`),
     announce,
-    onUploaded: (photo) => grid.addNew(photo),
+    onStarted: (photo, file) => grid.addUploading(photo, file),
+    onUploaded: (photo) => grid.uploaded(photo),
+    onStopped: (id, gone) => grid.uploadStopped(id, gone),
   });
 
   if (!auth) {
@@ -92,13 +99,16 @@ async function start() {
       elements: {
         form: /** @type {HTMLFormElement} */ (byId('identity')),
         owner: /** @type {HTMLInputElement} */ (byId('owner')),
+        error: byId('owner-error'),
       },
       announce,
       onSwitch: () => {
         uploader.forgetRunning();
+        uploader.restore();
         void grid.reload();
       },
     });
+    uploader.restore();
     await grid.loadMore();
     return;
   }
@@ -127,7 +137,7 @@ async function start() {
    * @param {string} why
    */
   function endSession(why) {
-    uploader.forgetRunning();
+    uploader.pauseAll();
     grid.clear();
     viewer.close();
     view.signedOut(why);
@@ -144,6 +154,7 @@ async function start() {
     return;
   }
   view.signedIn(auth.user ?? { label: '' });
+  uploader.restore();
   await grid.loadMore();
 }
 

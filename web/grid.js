@@ -1,4 +1,5 @@
 import { ApiError, messageOf, SessionEndedError } from './api.js';
+import { createPager } from './pager.js';
 import { renderTile } from './tile.js';
 
 const PAGE_SIZE = 24;
@@ -10,15 +11,17 @@ const POLL_GIVE_UP_MS = 10 * 60_000;
 /**
  * @typedef {import('./api.js').Api} Api
  * @typedef {import('./api.js').Photo} Photo
- * @typedef {{ li: HTMLLIElement, photo: Photo, timer?: number, pollStarted?: number, retriedImage?: boolean }} Tile
+ * @typedef {{ li: HTMLLIElement, photo: Photo, timer?: number, pollStarted?: number, retriedImage?: boolean,
+ *   preview?: string, uploading?: boolean }} Tile
  * @typedef {{ grid: HTMLElement, empty: HTMLElement, more: HTMLButtonElement, heading: HTMLElement }} GridElements
  */
 
 /**
- * The newest-first grid of photos: pages by cursor ("Load more", which doubles
- * as the infinite-scroll sentinel), polls each photo until its thumbnails are
- * ready, and deletes. It owns the tiles and the paging state; opening a photo
- * and a finished delete are reported through `onOpen` and `onDeleted`.
+ * The newest-first grid of photos: pages through the listing (web/pager.js),
+ * shows a photo being uploaded from this page with a preview the browser makes
+ * from the file, polls each photo until its thumbnails are ready, and deletes.
+ * It owns the tiles and their previews; opening a photo and a finished delete
+ * are reported through `onOpen` and `onDeleted`.
  *
  * @example
  *   const grid = createGrid({ api, elements, announce, onOpen: (photo) => viewer.open(photo), onDeleted: () => viewer.close() });
@@ -37,44 +40,73 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
   const { grid, empty, more, heading } = elements;
   /** @type {Map<string, Tile>} */
   const tiles = new Map();
-  /** @type {string | undefined} */
-  let cursor;
-  let exhausted = false;
-  let loading = false;
   /** Bumped when the identity changes, so answers for the previous owner are dropped. */
   let generation = 0;
 
-  /** @param {Photo} photo */
-  const render = (photo) =>
+  const pager = createPager({
+    api,
+    more,
+    pageSize: PAGE_SIZE,
+    announce,
+    onPage(items) {
+      // A photo uploaded from this page is already at the top; skip it when its page arrives.
+      for (const photo of items) if (!tiles.has(photo.id)) addTile({ photo }, 'end');
+      if (pager.exhausted && tiles.size > 0) announce(`${tiles.size} photo${tiles.size === 1 ? '' : 's'}.`);
+    },
+    onSettled: () => updateEmpty(),
+  });
+
+  /** @param {Pick<Tile, 'photo' | 'preview' | 'uploading'>} tile */
+  const render = ({ photo, preview, uploading }) =>
     renderTile(photo, {
       resolve: (url) => api.resolve(url),
       onImageError: (id) => void refreshAfterImageError(id),
+      preview,
+      uploading,
     });
 
   /**
-   * @param {Photo} photo
+   * @param {Pick<Tile, 'photo' | 'preview' | 'uploading'>} tile
    * @param {'start' | 'end'} where
    */
-  function addTile(photo, where) {
-    const li = render(photo);
+  function addTile(tile, where) {
+    const li = render(tile);
     if (where === 'start') grid.prepend(li);
     else grid.append(li);
-    tiles.set(photo.id, { li, photo });
-    if (photo.status === 'pending' || photo.status === 'processing') watch(photo.id);
+    const { photo } = tile;
+    tiles.set(photo.id, { ...tile, li });
+    if ((photo.status === 'pending' || photo.status === 'processing') && !tile.uploading) watch(photo.id);
     updateEmpty();
   }
 
-  /** @param {Photo} photo */
-  function updateTile(photo) {
+  /**
+   * The browser's own picture of the file stands in until the thumbnail is
+   * ready; past that (or when the photo failed) its object URL is let go.
+   *
+   * @param {Tile} tile
+   */
+  function dropPreviewOnceDone(tile) {
+    if (tile.preview && (tile.photo.status === 'ready' || tile.photo.status === 'failed')) {
+      URL.revokeObjectURL(tile.preview);
+      tile.preview = undefined;
+    }
+  }
+
+  /**
+   * @param {Photo} photo
+   * @param {boolean} [force] render again even when the status is the same
+   */
+  function updateTile(photo, force = false) {
     const tile = tiles.get(photo.id);
     if (!tile) return;
     const before = tile.photo.status;
     tile.photo = photo;
-    if (before === photo.status && photo.status !== 'ready') return;
+    if (!force && before === photo.status && photo.status !== 'ready') return;
+    dropPreviewOnceDone(tile);
     // Keep keyboard focus where it was when the tile is replaced under it.
     const hadFocus = tile.li.contains(document.activeElement);
     const focusedAction = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.action;
-    const li = render(photo);
+    const li = render(tile);
     tile.li.replaceWith(li);
     tile.li = li;
     if (hadFocus) {
@@ -89,13 +121,14 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     const tile = tiles.get(id);
     if (!tile) return;
     clearTimeout(tile.timer);
+    if (tile.preview) URL.revokeObjectURL(tile.preview);
     tiles.delete(id);
     tile.li.remove();
     updateEmpty();
   }
 
   function updateEmpty() {
-    empty.hidden = tiles.size > 0 || !exhausted;
+    empty.hidden = tiles.size > 0 || !pager.exhausted;
   }
 
   /**
@@ -142,61 +175,10 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     tile.retriedImage = true;
     try {
       const photo = await api.getPhoto(id);
-      if (!tiles.has(id)) return;
-      const fresh = render(photo);
-      tile.li.replaceWith(fresh);
-      tile.li = fresh;
-      tile.photo = photo;
+      if (tiles.has(id)) updateTile(photo, true);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) removeTile(id);
     }
-  }
-
-  async function loadMore() {
-    if (loading || exhausted) return;
-    loading = true;
-    const gen = generation;
-    more.disabled = true;
-    more.textContent = 'Loading…';
-    try {
-      const page = await api.listPhotos({ limit: PAGE_SIZE, cursor });
-      if (gen !== generation) return;
-      // A photo uploaded from this page is already at the top; skip it when its page arrives.
-      for (const photo of page.items) if (!tiles.has(photo.id)) addTile(photo, 'end');
-      cursor = page.nextCursor;
-      exhausted = !cursor;
-      if (!cursor && tiles.size > 0) announce(`${tiles.size} photo${tiles.size === 1 ? '' : 's'}.`);
-    } catch (error) {
-      // An ended session has the sign-in screen to say so.
-      if (gen !== generation || error instanceof SessionEndedError) return;
-      announce(`Could not load photos: ${messageOf(error)}`);
-    } finally {
-      if (gen === generation) {
-        loading = false;
-        more.disabled = false;
-        more.textContent = 'Load more';
-        more.hidden = exhausted;
-        updateEmpty();
-        rearmInfiniteScroll();
-      }
-    }
-  }
-
-  /**
-   * Infinite scroll: the "Load more" button doubles as the sentinel, so keyboard
-   * and screen-reader users keep an explicit control. Re-observing after each
-   * page fires the callback again if the button is still in view (a tall screen).
-   */
-  const scrollObserver = new IntersectionObserver(
-    (entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) void loadMore();
-    },
-    { rootMargin: '400px 0px' },
-  );
-
-  function rearmInfiniteScroll() {
-    scrollObserver.unobserve(more);
-    if (!exhausted) scrollObserver.observe(more);
   }
 
   /** @param {string} id */
@@ -228,10 +210,8 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
 
   function clear() {
     generation++;
-    loading = false;
+    pager.reset();
     for (const id of [...tiles.keys()]) removeTile(id);
-    cursor = undefined;
-    exhausted = false;
     updateEmpty();
   }
 
@@ -244,20 +224,54 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     else if (target.getAttribute('data-action') === 'delete') void deletePhoto(id);
   });
 
-  more.addEventListener('click', () => void loadMore());
-
   return {
-    loadMore,
+    loadMore: () => pager.loadMore(),
     deletePhoto,
 
     /**
-     * Puts a photo uploaded from this page at the top, unless a page of the
-     * listing brought it already.
+     * Shows a photo whose upload from this page has started, at the top (or in
+     * place, when resuming one the listing brought), with a preview the browser
+     * makes from the file when it can show that type.
+     *
+     * @param {Photo} photo
+     * @param {File} file
+     */
+    addUploading(photo, file) {
+      const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
+      const tile = tiles.get(photo.id);
+      if (!tile) return addTile({ photo, preview, uploading: true }, 'start');
+      clearTimeout(tile.timer);
+      if (tile.preview) URL.revokeObjectURL(tile.preview);
+      Object.assign(tile, { preview, uploading: true });
+      updateTile(photo, true);
+    },
+
+    /**
+     * The upload's bytes have landed: thumbnails are on the way, polled until ready.
      *
      * @param {Photo} photo
      */
-    addNew(photo) {
-      if (!tiles.has(photo.id)) addTile(photo, 'start');
+    uploaded(photo) {
+      const tile = tiles.get(photo.id);
+      if (!tile) return addTile({ photo }, 'start');
+      tile.uploading = false;
+      updateTile(photo, true);
+      watch(photo.id);
+    },
+
+    /**
+     * An upload stopped: its photo is gone (cancelled, refused), or it waits
+     * to be resumed and shows as such.
+     *
+     * @param {string} id
+     * @param {boolean} gone
+     */
+    uploadStopped(id, gone) {
+      const tile = tiles.get(id);
+      if (!tile) return;
+      if (gone) return removeTile(id);
+      tile.uploading = false;
+      updateTile(tile.photo, true);
     },
 
     /** Forgets every photo and stops polling: the identity changed or the session ended. */
@@ -266,7 +280,7 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     /** Starts over from the first page, for another identity. */
     reload() {
       clear();
-      return loadMore();
+      return pager.loadMore();
     },
   };
 }

@@ -3,11 +3,14 @@ import { placeholderUrl } from './placeholder.js';
 
 /** @typedef {import('./api.js').Photo} Photo */
 
-/** @param {Photo} photo */
-function statusText(photo) {
+/**
+ * @param {Photo} photo
+ * @param {boolean} [uploading] its bytes are on their way from this page
+ */
+function statusText(photo, uploading) {
   switch (photo.status) {
     case 'pending':
-      return 'Waiting for the upload…';
+      return uploading ? 'Uploading…' : 'Waiting for the upload…';
     case 'processing':
       return 'Making thumbnails…';
     case 'failed':
@@ -20,14 +23,17 @@ function statusText(photo) {
 /**
  * The square frame of a tile: the ThumbHash as its background, the thumbnail
  * on top fading in once loaded, so the grid never jumps or shows blank boxes.
+ * The placeholder goes once the thumbnail has loaded (the `loaded` class), or
+ * it would show through a transparent image. Before there is a thumbnail, a
+ * photo uploaded from this page shows the browser's own preview of the file.
  *
  * @param {Photo} photo
  * @param {TileHooks} hooks
  */
-function frameOf(photo, { resolve, onImageError }) {
+function frameOf(photo, { resolve, onImageError, preview, uploading }) {
   const frame = h('span', { class: 'frame' });
   const placeholder = placeholderUrl(photo.placeholder);
-  if (placeholder) frame.style.backgroundImage = `url("${placeholder}")`;
+  if (placeholder) frame.style.setProperty('--placeholder', `url("${placeholder}")`);
   const thumb = photo.urls?.thumbnails.thumb;
   if (photo.status === 'ready' && thumb) {
     const img = h('img', { alt: photo.filename, decoding: 'async', loading: 'lazy' });
@@ -35,14 +41,24 @@ function frameOf(photo, { resolve, onImageError }) {
     img.addEventListener('error', () => onImageError(photo.id));
     img.src = resolve(thumb);
     frame.append(img);
-  } else {
-    frame.append(h('span', { class: 'badge' }, [statusText(photo)]));
+    return frame;
   }
+  if (preview) {
+    // alt="": the group around the frame names the photo and its state.
+    const img = h('img', { alt: '', class: 'local-preview', decoding: 'async' });
+    img.addEventListener('load', () => frame.classList.add('loaded'));
+    // A type this browser cannot show (HEIC, TIFF in most): the plain frame it is.
+    img.addEventListener('error', () => img.remove());
+    img.src = preview;
+    frame.append(img);
+  }
+  frame.append(h('span', { class: 'badge' }, [statusText(photo, uploading)]));
   return frame;
 }
 
 /**
- * @typedef {{ resolve: (url: string) => string, onImageError: (id: string) => void }} TileHooks
+ * @typedef {{ resolve: (url: string) => string, onImageError: (id: string) => void,
+ *   preview?: string, uploading?: boolean }} TileHooks
  */
 
 /**
@@ -54,7 +70,8 @@ function frameOf(photo, { resolve, onImageError }) {
  *   grid.append(renderTile(photo, { resolve: (url) => api.resolve(url), onImageError: refresh }));
  *
  * @param {Photo} photo
- * @param {TileHooks} hooks how to resolve the photo's URLs, and what to do when its thumbnail fails to load
+ * @param {TileHooks} hooks how to resolve the photo's URLs, what to do when its thumbnail fails to
+ *   load, and for an upload from this page, the object URL of its file and whether it is on its way
  */
 export function renderTile(photo, hooks) {
   const li = h('li', { class: 'tile', 'data-id': photo.id, 'data-status': photo.status });
@@ -67,7 +84,11 @@ export function renderTile(photo, hooks) {
         ])
       : h(
           'div',
-          { class: 'tile-open', role: 'group', 'aria-label': `${photo.filename}: ${statusText(photo)}` },
+          {
+            class: 'tile-open',
+            role: 'group',
+            'aria-label': `${photo.filename}: ${statusText(photo, hooks.uploading)}`,
+          },
           [frame],
         );
   const name = h('span', { class: 'tile-name', title: photo.filename }, [photo.filename]);
@@ -81,6 +102,7 @@ export function renderTile(photo, hooks) {
     },
     ['Delete'],
   );
-  li.append(main, h('div', { class: 'tile-meta' }, [name, remove]));
+  // While its bytes are on the way, the upload row's ✕ is how to drop it.
+  li.append(main, h('div', { class: 'tile-meta' }, hooks.uploading ? [name] : [name, remove]));
   return li;
 }

@@ -36,6 +36,21 @@ const BY_EXTENSION = new Map([
   ['heif', 'image/heif'],
 ]);
 
+/**
+ * Types the service refuses, by extension, so `DRAWING.SVG` with no declared
+ * type is refused in the same words as `drawing.svg` with one.
+ */
+const REFUSED_BY_EXTENSION = new Map([
+  ['svg', 'image/svg+xml'],
+  ['txt', 'text/plain'],
+  ['htm', 'text/html'],
+  ['html', 'text/html'],
+  ['pdf', 'application/pdf'],
+  ['bmp', 'image/bmp'],
+  ['mp4', 'video/mp4'],
+  ['mov', 'video/quicktime'],
+]);
+
 /** The default of the service's `maxOriginalBytes`, used unless config.json says otherwise. */
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -61,7 +76,7 @@ export function contentTypeOf(file) {
   const declared = file.type.toLowerCase();
   if (declared) return declared;
   const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
-  return BY_EXTENSION.get(extension) ?? '';
+  return BY_EXTENSION.get(extension) ?? REFUSED_BY_EXTENSION.get(extension) ?? '';
 }
 
 /**
@@ -72,6 +87,9 @@ export function contentTypeOf(file) {
 function kindOf(type) {
   if (type === 'image/svg+xml') return 'SVG images';
   if (type === 'text/plain') return 'text files';
+  if (type === 'text/html') return 'web pages';
+  if (type === 'application/pdf') return 'PDF documents';
+  if (type.startsWith('video/')) return 'videos';
   return type ? `${type} files` : 'files of an unknown type';
 }
 
@@ -93,50 +111,150 @@ export function rejectionOf(file, maxBytes) {
   return undefined;
 }
 
+/** How many tries a request to storage gets before the upload stops (resumable, for a multipart one). */
+export const MAX_ATTEMPTS = 5;
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 8000;
+
 /**
- * Sends a file to the upload target that `POST /uploads` returned. XHR rather
- * than fetch because only XHR reports upload progress. S3 presigned PUTs and
- * the HMAC `/files` route take a PUT with the signed headers; an S3 presigned
- * POST takes a form whose policy fields must come before the file.
+ * Failures worth another try: no answer, a timeout, throttling, a server error,
+ * and 403 (a signed URL that expired: the caller signs a fresh one first).
  *
- * @param {{ method: 'PUT' | 'POST', url: string, headers?: Record<string, string>, fields?: Record<string, string> }} target
+ * @param {unknown} error
+ */
+export function isRetryable(error) {
+  if (!(error instanceof ApiError)) return error instanceof TypeError;
+  return [0, 403, 408, 429].includes(error.status) || error.status >= 500;
+}
+
+/**
+ * Waits before try `attempt` + 1: exponential from 0.5 s, capped at 8 s, with
+ * jitter so parts that failed together do not retry in lockstep. Rejects at
+ * once when `signal` aborts.
+ *
+ * @param {number} attempt 0 for the first retry
+ * @param {AbortSignal} signal
+ */
+export function backoff(attempt, signal) {
+  const ms = Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS) * (0.5 + Math.random() / 2);
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * At most `size` transfers at once across every upload of the page: browsers
+ * allow about six connections per host, and the grid's thumbnails and polls
+ * need some.
+ *
+ * @example
+ *   const slots = createSlots(4);
+ *   await slots.run(() => transfer(request));
+ *
+ * @param {number} size
+ */
+export function createSlots(size) {
+  let free = size;
+  /** @type {(() => void)[]} */
+  const waiting = [];
+  return {
+    /**
+     * @template T
+     * @param {() => Promise<T>} task
+     * @returns {Promise<T>}
+     */
+    async run(task) {
+      if (free > 0) free--;
+      else await new Promise((resolve) => waiting.push(() => resolve(undefined)));
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
+    },
+  };
+}
+
+/**
+ * One request to storage, by XHR rather than fetch because only XHR reports
+ * upload progress. Resolves with the answer's ETag (a part's, which CORS
+ * exposes); rejects with an ApiError: status 0 for no answer, `aborted` when
+ * `signal` aborts.
+ *
+ * @param {{ method: string, url: string, headers?: Record<string, string>, body: Blob | FormData,
+ *   onProgress?: (loaded: number) => void, signal: AbortSignal }} request
+ * @returns {Promise<{ status: number, etag: string | null }>}
+ */
+export function transfer({ method, url, headers = {}, body, onProgress, signal }) {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new ApiError(0, 'aborted', 'the upload was cancelled.'));
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded));
+    xhr.addEventListener('load', () => {
+      // 412: on S3 a retried PUT whose first answer was lost finds the original already stored.
+      if ((xhr.status >= 200 && xhr.status < 300) || xhr.status === 412) {
+        resolve({ status: xhr.status, etag: xhr.getResponseHeader('ETag') });
+      } else reject(refusalOf(xhr));
+    });
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, 'network', 'the connection to storage failed (network error).')),
+    );
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'the upload was cancelled.')));
+    const abort = () => xhr.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    xhr.addEventListener('loadend', () => signal.removeEventListener('abort', abort));
+    xhr.send(body);
+  });
+}
+
+/**
+ * Sends a whole file to the single target that `POST /uploads` returned,
+ * retrying what is worth it. S3 presigned PUTs and the HMAC `/files` route
+ * take a PUT with the signed headers; an S3 presigned POST takes a form whose
+ * policy fields must come before the file.
+ *
+ * @param {import('./api.js').SingleTarget} target
  * @param {File} file
  * @param {string} url the target's URL, already resolved against the API origin
  * @param {(fraction: number) => void} onProgress
- * @param {AbortSignal} [signal]
- * @returns {Promise<void>}
+ * @param {AbortSignal} signal
  */
-export function sendToStorage(target, file, url, onProgress, signal) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(target.method, url);
-    let body = file;
-    if (target.method === 'POST') {
-      const form = new FormData();
-      for (const [name, value] of Object.entries(target.fields ?? {})) form.append(name, value);
-      form.append('file', file, file.name);
-      body = form;
-    } else {
-      for (const [name, value] of Object.entries(target.headers ?? {})) xhr.setRequestHeader(name, value);
+export async function sendToStorage(target, file, url, onProgress, signal) {
+  /** @type {Blob | FormData} */
+  let body = file;
+  if (target.method === 'POST') {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(target.fields ?? {})) form.append(name, value);
+    form.append('file', file, file.name);
+    body = form;
+  }
+  const headers = target.method === 'PUT' ? target.headers : {};
+  const onBytes = (/** @type {number} */ loaded) => onProgress(Math.min(1, loaded / file.size));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transfer({ method: target.method, url, headers, body, onProgress: onBytes, signal });
+      onProgress(1);
+      return;
+    } catch (error) {
+      // A single target is signed once; a 403 is not an expired URL worth retrying here.
+      const retry = isRetryable(error) && !(error instanceof ApiError && error.status === 403);
+      if (signal.aborted || !retry || attempt + 1 >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt, signal);
     }
-    xhr.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    });
-    xhr.addEventListener('load', () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        onProgress(1);
-        resolve();
-        return;
-      }
-      reject(refusalOf(xhr));
-    });
-    xhr.addEventListener('error', () =>
-      reject(new ApiError(0, 'network', 'the upload failed: network error.')),
-    );
-    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'the upload was cancelled.')));
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(body);
-  });
+  }
 }
 
 /**

@@ -1,88 +1,75 @@
-import { messageOf, SessionEndedError } from './api.js';
-import { h } from './dom.js';
-import { contentTypeOf, DEFAULT_MAX_BYTES, formatBytes, rejectionOf, sendToStorage } from './upload.js';
+import { ApiError, messageOf, SessionEndedError } from './api.js';
+import { acceptFiles } from './file-drop.js';
+import { resumeStore } from './resume-store.js';
+import { sendFile } from './send-file.js';
+import { createSlots, DEFAULT_MAX_BYTES, formatBytes, isRetryable, rejectionOf } from './upload.js';
+import { createUploadList } from './upload-list.js';
 
-/** Browsers allow about six connections per host; leave some for the grid's thumbnails and polls. */
+/** Files registered and sent at once. */
 const UPLOAD_CONCURRENCY = 3;
-const DONE_ROW_LINGER_MS = 4000;
+/** Requests carrying bytes at once, across files: browsers allow about six per host, the grid needs some. */
+const TRANSFER_SLOTS = 4;
+/** Why an upload's signal aborted: the person's ✕, or the session ending under it. */
+const CANCELLED = 'cancelled';
+const PAUSED = 'paused';
 
 /**
  * @typedef {import('./api.js').Api} Api
  * @typedef {import('./api.js').Photo} Photo
+ * @typedef {import('./upload-list.js').UploadRow} UploadRow
  * @typedef {{ dropzone: HTMLElement, picker: HTMLInputElement, list: HTMLElement, maxSize: HTMLElement }} UploaderElements
- * @typedef {ReturnType<typeof uploadRow>} UploadRow
+ * @typedef {{ file: File, owner: string, api: Api, row: UploadRow, controller: AbortController, gen: number,
+ *   photoId?: string }} Job
  */
 
-/**
- * One line in the upload list: the file name labels its progress bar, and the
- * note under it says what is happening or why it was refused.
- *
- * @param {File} file
- * @param {string} id unique in the page, for the label's `for`
- */
-function uploadRow(file, id) {
-  const progress = h('progress', { id, max: '1', value: '0' });
-  const note = h('span', { class: 'upload-note' }, ['Waiting…']);
-  const dismiss = h('button', { type: 'button', class: 'icon', 'aria-label': `Dismiss ${file.name}` }, ['✕']);
-  const li = h('li', { class: 'upload', 'data-state': 'waiting' }, [
-    h('label', { for: id, class: 'upload-name' }, [file.name, ' ', h('small', {}, [formatBytes(file.size)])]),
-    progress,
-    note,
-    dismiss,
-  ]);
-  dismiss.addEventListener('click', () => li.remove());
-  return {
-    li,
-    /** @param {string} text */
-    note(text) {
-      note.textContent = text;
-    },
-    /** @param {number} fraction */
-    progress(fraction) {
-      li.dataset.state = 'uploading';
-      progress.value = fraction;
-      note.textContent = `Uploading… ${Math.round(fraction * 100)}%`;
-    },
-    /** @param {string} text */
-    done(text) {
-      li.dataset.state = 'done';
-      progress.value = 1;
-      note.textContent = text;
-      setTimeout(() => li.remove(), DONE_ROW_LINGER_MS);
-    },
-    /** @param {string} text */
-    refuse(text) {
-      li.dataset.state = 'rejected';
-      progress.remove();
-      note.textContent = text;
-    },
-  };
-}
+/** @param {File} a @param {File} b */
+const sameFile = (a, b) => a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
 
 /**
  * The upload section: files picked or dropped anywhere on the page are checked,
- * queued, and sent a few at a time with a progress row each. A finished upload
- * is reported through `onUploaded`, as a photo whose thumbnails are on the way;
- * the uploader does not know who shows it.
+ * queued, and sent a few at a time with a progress row each; large ones by
+ * multipart upload (web/multipart.js), remembered (web/resume-store.js) so that
+ * picking the same file after a reload or a lost connection sends only what
+ * storage lacks. A row's ✕ cancels, leaving nothing behind. Leaving the page
+ * while uploads run asks first.
+ *
+ * The uploader does not know who shows photos: it reports an upload that
+ * started (its tile can appear with a local preview), one that finished
+ * (thumbnails on the way), and one that stopped (`gone` when its photo was removed).
  *
  * @example
- *   const uploader = createUploader({ api, elements, maxBytes, announce, onUploaded: (photo) => grid.addNew(photo) });
+ *   const uploader = createUploader({ api, elements, maxBytes, ownerKey: () => api.owner, announce,
+ *     onStarted: (photo, file) => grid.addUploading(photo, file), onUploaded: (photo) => grid.uploaded(photo),
+ *     onStopped: (id, gone) => grid.uploadStopped(id, gone) });
  *
  * @param {{
  *   api: Api,
  *   elements: UploaderElements,
  *   maxBytes?: number | null,
+ *   ownerKey: () => string,
  *   announce: (message: string) => void,
+ *   onStarted: (photo: Photo, file: File) => void,
  *   onUploaded: (photo: Photo) => void,
- * }} options `maxBytes` is the service's limit from config.json, when it says one
+ *   onStopped: (id: string, gone: boolean) => void,
+ * }} options `maxBytes` is the service's limit from config.json, when it says one; `ownerKey`
+ *   who uploads now, so an upload is only ever resumed by the owner who started it
  */
-export function createUploader({ api, elements, maxBytes: limit, announce, onUploaded }) {
+export function createUploader({ api, elements, maxBytes: limit, ownerKey, announce, ...hooks }) {
   const { dropzone, picker, list, maxSize } = elements;
   const maxBytes = limit ?? DEFAULT_MAX_BYTES;
-  let rowCount = 0;
-  /** @type {{ file: File, row: UploadRow }[]} */
+  const rows = createUploadList(list);
+  const slots = createSlots(TRANSFER_SLOTS);
+  /** @type {Job[]} */
   const waiting = [];
-  let active = 0;
+  /** @type {Set<Job>} */
+  const running = new Set();
+  /**
+   * Rows of uploads that stopped resumable, or that an earlier visit left
+   * unfinished, by upload id, until their file is picked again.
+   *
+   * @type {Map<string, UploadRow>}
+   */
+  const paused = new Map();
   /** Bumped when the identity changes: an upload started before then belongs to someone else. */
   let generation = 0;
 
@@ -91,108 +78,181 @@ export function createUploader({ api, elements, maxBytes: limit, announce, onUpl
   /** @param {Iterable<File>} files */
   function addFiles(files) {
     const refused = [];
+    const owner = ownerKey();
     for (const file of files) {
-      const row = uploadRow(file, `upload-${++rowCount}`);
-      list.prepend(row.li);
       const why = rejectionOf(file, maxBytes);
       if (why) {
-        row.refuse(`Not uploaded: ${why}`);
+        rows.add(file, { onCancel: () => {} }).refuse(`Not uploaded: ${why}`);
         refused.push(`${file.name}: ${why}`);
-      } else {
-        waiting.push({ file, row });
+        continue;
       }
+      if ([...waiting, ...running].some((job) => job.owner === owner && sameFile(job.file, file))) {
+        announce(`${file.name} is already being uploaded.`);
+        continue;
+      }
+      /** @type {Job} */
+      const job = /** @type {Job} */ ({ file, owner, api: api.pinned(), controller: new AbortController() });
+      job.gen = generation;
+      job.row = rows.add(file, { onCancel: () => cancel(job) });
+      waiting.push(job);
     }
     if (refused.length > 0) announce(`Not uploaded: ${refused.join(' ')}`);
     pump();
   }
 
   function pump() {
-    while (active < UPLOAD_CONCURRENCY && waiting.length > 0) {
-      const next = /** @type {(typeof waiting)[number]} */ (waiting.shift());
-      active++;
-      void upload(next).finally(() => {
-        active--;
+    while (running.size < UPLOAD_CONCURRENCY && waiting.length > 0) {
+      const job = /** @type {Job} */ (waiting.shift());
+      running.add(job);
+      void upload(job).finally(() => {
+        running.delete(job);
         pump();
       });
     }
   }
 
-  /**
-   * Registers the upload with the API, then sends the bytes straight to storage:
-   * they never pass through the API (on AWS, Lambda could not take them anyway).
-   *
-   * @param {{ file: File, row: UploadRow }} item
-   */
-  async function upload({ file, row }) {
-    const gen = generation;
-    row.note('Starting…');
-    /** @type {Photo | undefined} */
-    let registered;
-    try {
-      const { photo, upload: target } = await api.registerUpload({
-        filename: file.name,
-        contentType: contentTypeOf(file),
-        size: file.size,
-      });
-      registered = photo;
-      await sendToStorage(target, file, api.resolve(target.url), (fraction) => row.progress(fraction));
-      row.done('Uploaded.');
-      announce(`${file.name} uploaded.`);
-      if (gen === generation) onUploaded({ ...photo, status: 'processing' });
-    } catch (error) {
-      row.refuse(`Not uploaded: ${messageOf(error)}`);
-      // An ended session has the sign-in screen to say so.
-      if (!(error instanceof SessionEndedError))
-        announce(`${file.name} was not uploaded: ${messageOf(error)}`);
-      // Do not leave a photo that will never receive its bytes.
-      if (registered) void api.deletePhoto(registered.id).catch(() => {});
+  /** @param {Job} job */
+  function cancel(job) {
+    const queued = waiting.indexOf(job);
+    if (queued >= 0) {
+      waiting.splice(queued, 1);
+      job.row.remove();
+      announce(`${job.file.name}: upload cancelled.`);
+    } else if (running.has(job)) {
+      job.controller.abort(CANCELLED);
+    } else {
+      // Stopped and resumable: nothing runs, the upload is still on the server.
+      void discard(job.api, job.photoId, job.file.name, job.row);
     }
   }
 
-  picker.addEventListener('change', () => {
-    addFiles(picker.files ?? []);
-    // Lets the same file be picked again after a failure.
-    picker.value = '';
-  });
+  /** @param {Job} job */
+  async function upload(job) {
+    const { file, row, controller } = job;
+    row.note('Starting…');
+    try {
+      const { photo, note } = await sendFile({
+        ...{ api: job.api, file, owner: job.owner, slots, signal: controller.signal },
+        onStarted(photo) {
+          job.photoId = photo.id;
+          // Picked again: the row of its stopped or unfinished upload gives way to this one.
+          paused.get(photo.id)?.remove();
+          paused.delete(photo.id);
+          if (job.gen === generation) hooks.onStarted(photo, file);
+        },
+        onProgress: (fraction) => row.progress(fraction),
+        onGone: (id) => hooks.onStopped(id, true),
+      });
+      row.done(note);
+      announce(`${file.name} uploaded.`);
+      if (job.gen === generation) hooks.onUploaded(photo);
+    } catch (error) {
+      await stopped(job, error);
+    }
+  }
 
   /**
-   * Files dropped anywhere on the page are uploaded; without this, a drop that
-   * misses the zone would make the browser navigate away to the image.
-   *
-   * @param {DragEvent} event
+   * @param {Job} job
+   * @param {unknown} error
    */
-  const carriesFiles = (event) => event.dataTransfer?.types.includes('Files') ?? false;
-  let dragDepth = 0;
-  document.addEventListener('dragenter', (event) => {
-    if (!carriesFiles(event)) return;
-    dragDepth++;
-    dropzone.classList.add('dragging');
+  async function stopped(job, error) {
+    const { file, row, photoId, controller } = job;
+    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    if (reason === CANCELLED) return discard(job.api, photoId, file.name, row);
+    const resumable = photoId !== undefined && resumeStore.recall(job.owner, file)?.id === photoId;
+    if (resumable && (reason === PAUSED || error instanceof SessionEndedError || isRetryable(error))) {
+      const why =
+        reason === PAUSED || error instanceof SessionEndedError ? 'your session ended.' : messageOf(error);
+      row.paused(`Stopped: ${why} Choose or drop ${file.name} again to resume.`);
+      paused.set(photoId, row);
+      if (job.gen === generation) {
+        announce(`${file.name} stopped: ${why}`);
+        hooks.onStopped(photoId, false);
+      }
+      return;
+    }
+    row.refuse(`Not uploaded: ${messageOf(error)}`);
+    // An ended session has the sign-in screen to say so, and may make no more calls.
+    if (error instanceof SessionEndedError || reason === PAUSED) return;
+    announce(`${file.name} was not uploaded: ${messageOf(error)}`);
+    if (photoId) {
+      // Do not leave a photo that will never receive its bytes.
+      resumeStore.forget(photoId);
+      void job.api.abortUpload(photoId).catch(() => {});
+      if (job.gen === generation) hooks.onStopped(photoId, true);
+    }
+  }
+
+  /**
+   * Cancels an upload for good: `DELETE /uploads/{id}` drops its parts and its
+   * photo; one that completed meanwhile (409) is deleted as a photo.
+   *
+   * @param {Api} as
+   * @param {string | undefined} id
+   * @param {string} name
+   * @param {UploadRow} row
+   */
+  async function discard(as, id, name, row) {
+    row.note('Cancelling…');
+    if (id) {
+      try {
+        await as.abortUpload(id);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) await as.deletePhoto(id).catch(() => {});
+        else if (!(error instanceof ApiError && error.status === 404)) {
+          row.paused(`Could not cancel: ${messageOf(error)}`);
+          return;
+        }
+      }
+      resumeStore.forget(id);
+      hooks.onStopped(id, true);
+    }
+    row.remove();
+    announce(`${name}: upload cancelled.`);
+  }
+
+  acceptFiles({ dropzone, picker }, addFiles);
+
+  // Leaving would stop the uploads: the browser asks first (in its own words; pages cannot set them).
+  window.addEventListener('beforeunload', (event) => {
+    if (running.size > 0 || waiting.length > 0) event.preventDefault();
   });
-  document.addEventListener('dragleave', (event) => {
-    if (!carriesFiles(event)) return;
-    dragDepth = Math.max(0, dragDepth - 1);
-    if (dragDepth === 0) dropzone.classList.remove('dragging');
-  });
-  document.addEventListener('dragover', (event) => {
-    if (!carriesFiles(event)) return;
-    event.preventDefault();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
-  });
-  document.addEventListener('drop', (event) => {
-    if (!carriesFiles(event)) return;
-    event.preventDefault();
-    dragDepth = 0;
-    dropzone.classList.remove('dragging');
-    addFiles(event.dataTransfer?.files ?? []);
-  });
+
+  function forgetPaused() {
+    for (const row of paused.values()) row.remove();
+    paused.clear();
+  }
 
   return {
     /**
-     * Uploads under way keep going and say how they ended, but are no longer
-     * reported: they belong to the identity the page acted as when they started.
+     * Lists the owner's uploads that an earlier visit left unfinished, each
+     * with how to resume it; call once the owner is known, and after a switch.
+     */
+    restore() {
+      const owner = ownerKey();
+      for (const { id, name, size } of resumeStore.unfinished(owner)) {
+        if (paused.has(id) || [...running].some((job) => job.photoId === id)) continue;
+        const row = rows.add({ name, size }, { onCancel: () => void discard(api.pinned(), id, name, row) });
+        row.paused(`Unfinished. Choose or drop ${name} again to resume it.`);
+        paused.set(id, row);
+      }
+    },
+
+    /**
+     * Uploads under way keep going as the owner who started them and say how
+     * they ended, but are no longer reported: the page now acts as someone else.
      */
     forgetRunning() {
       generation++;
+      forgetPaused();
+    },
+
+    /** The session ended: everything stops, and what can resume stays resumable for the next sign-in. */
+    pauseAll() {
+      generation++;
+      forgetPaused();
+      for (const job of waiting.splice(0)) job.row.refuse('Not uploaded: your session ended.');
+      for (const job of running) job.controller.abort(PAUSED);
     },
   };
 }

@@ -84,13 +84,16 @@ describe('the gallery page', () => {
     const rotated = photos.find((p) => p.filename === 'rotated.jpg');
     expect(rotated).toMatchObject({ status: 'ready', width: 300, height: 400 });
     expect(photos.find((p) => p.filename === 'flat.png')).toMatchObject({ status: 'ready', width: 640 });
-    // Each ready tile carries its ThumbHash, decoded in the page, behind the thumbnail.
-    const backgrounds = await page
-      .locator('.tile[data-status="ready"] .frame')
-      .evaluateAll((frames) => frames.map((f) => (f as HTMLElement).style.backgroundImage));
-    expect(backgrounds).toEqual([
-      expect.stringContaining('data:image/png;base64,'),
-      expect.stringContaining('data:image/png;base64,'),
+    // Each ready tile carries its ThumbHash, decoded in the page, painted until the thumbnail loaded.
+    const frames = await page.locator('.tile[data-status="ready"] .frame').evaluateAll((all) =>
+      all.map((f) => ({
+        placeholder: (f as HTMLElement).style.getPropertyValue('--placeholder'),
+        painted: getComputedStyle(f).backgroundImage,
+      })),
+    );
+    expect(frames).toEqual([
+      { placeholder: expect.stringContaining('data:image/png;base64,'), painted: 'none' },
+      { placeholder: expect.stringContaining('data:image/png;base64,'), painted: 'none' },
     ]);
     // Newest first: the PNG was registered after the JPEG.
     const names = await page.locator('.tile .tile-name').allTextContents();

@@ -1,9 +1,12 @@
 import { FileTooLargeError } from '../../domain/errors.js';
+import { RequestAbortedError } from './errors.js';
 
 /**
  * Reads a request body, refusing it as soon as it passes `limit` bytes, so an
  * oversized upload is never held in memory whole. A declared Content-Length
- * over the limit is refused before a byte is read.
+ * over the limit is refused before a byte is read. A body that breaks off
+ * (the client aborted: Node's `Error: aborted`, a reset stream) is the
+ * client's doing, a RequestAbortedError, never an unhandled 500.
  */
 export async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
@@ -13,7 +16,9 @@ export async function readBounded(request: Request, limit: number): Promise<Uint
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      throw new RequestAbortedError({ cause: error });
+    });
     if (done) break;
     total += value.byteLength;
     if (total > limit) {

@@ -27,4 +27,12 @@ describe('the pixel limit', () => {
       /100000/,
     );
   });
+
+  it.each([
+    [9000, 6000, 50_000_000, '9000x6000 is 54 MP, over the 50 MP limit'],
+    [10_000, 5001, 50_000_000, '10000x5001 is 50.01 MP, over the 50 MP limit'],
+    [20, 10, 100, '20x10 is 0.0002 MP, over the 0.0001 MP limit'],
+  ])('says %ix%i against %i in megapixels, with as few decimals as tell them apart', (w, h, max, message) => {
+    expect(pixelLimitError({ width: w, height: h }, max)?.message).toBe(message);
+  });
 });
