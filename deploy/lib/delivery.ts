@@ -17,6 +17,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -56,6 +57,11 @@ export interface DeliveryProps {
   /** The page's config.json: where the API is and how to sign in. */
   readonly pageConfig: Record<string, unknown>;
   readonly domain?: CustomDomain;
+  /** Where CloudFront's standard logs go (under `logPrefix`). */
+  readonly logs: Bucket;
+  readonly logPrefix: string;
+  /** A WAF web ACL (scope CLOUDFRONT, so made in us-east-1) in front of the distribution: its ARN. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -68,6 +74,10 @@ export class Delivery extends Construct {
   readonly distribution: Distribution;
   /** `https://` plus the custom domain, or the distribution's own domain. */
   readonly siteUrl: string;
+  /** The site's own domain, when it has one. */
+  readonly customDomain: CustomDomain | undefined;
+  /** The WAF web ACL in front of the distribution, when there is one. */
+  readonly webAclArn: string | undefined;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -88,6 +98,8 @@ export class Delivery extends Construct {
     // The API's own domain, from its id: api.apiEndpoint would do, but this reads plainly.
     const apiDomain = `${props.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
     const domain = props.domain;
+    this.customDomain = domain;
+    this.webAclArn = props.webAclArn;
     this.distribution = new Distribution(this, 'Site', {
       comment: 'Pixport: gallery page and API',
       defaultRootObject: 'index.html',
@@ -97,8 +109,18 @@ export class Delivery extends Construct {
         ? {
             domainNames: [domain.domainName],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            // With a certificate of its own the distribution can refuse old TLS; on the
+            // *.cloudfront.net name CloudFront decides (TLSv1 allowed), see docs/deploy.md.
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
+      // Standard logging (one line per request, to S3 within minutes), without cookies: the
+      // site sets none, and a cookie is nobody's business in a log.
+      enableLogging: true,
+      logBucket: props.logs,
+      logFilePrefix: props.logPrefix,
+      logIncludesCookies: false,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(props.web),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

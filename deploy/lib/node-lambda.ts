@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   LogLevel,
@@ -55,8 +55,10 @@ export interface NodeLambdaProps {
 /**
  * A Node Lambda built the one way this project builds them: NodejsFunction with the
  * local esbuild (no Docker), arm64, the Node 24 runtime, the bundle settings of
- * lambda-bundle.ts (ESM, minified, source maps, wasm-vips external), and its
- * own log group with a retention (instead of the `logRetention` custom resource).
+ * lambda-bundle.ts (ESM, minified, source maps, wasm-vips external), its
+ * own log group with a retention (instead of the `logRetention` custom resource),
+ * and active X-Ray tracing, which the handlers' Powertools Tracer adds to (a
+ * subsegment per invocation and per AWS SDK call).
  *
  * @example
  * new NodeLambda(this, 'Http', { entry: 'src/entrypoints/lambda/http.ts', ... }).fn
@@ -93,6 +95,7 @@ export class NodeLambda extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       logGroup,
+      tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'pixport',

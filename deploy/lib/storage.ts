@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
   Bucket,
@@ -33,6 +33,18 @@ export const PENDING_UPLOAD_TAG = { key: 'pixport-upload', value: 'pending' } as
  */
 export const PENDING_PHOTO_TTL_ATTRIBUTE = 'ttl';
 
+/**
+ * Days a replaced or deleted original is kept as a noncurrent version of the
+ * versioned photos bucket, by default: long enough to notice a mistake and
+ * restore it (docs/deploy.md, "Bring a photo back").
+ */
+export const ORIGINAL_VERSION_RETENTION_DAYS = 30;
+/**
+ * Days a replaced or deleted rendition is kept: renditions are made again from
+ * the original, so old ones only have to outlive a restore that needs no render.
+ */
+export const RENDITION_VERSION_RETENTION_DAYS = 1;
+
 /** Options of {@link Storage}. */
 export interface StorageProps {
   /**
@@ -40,7 +52,20 @@ export interface StorageProps {
    * least the DLQ's retention, so a dead-lettered notification can still be redriven.
    */
   readonly pendingUploadExpiryDays: number;
+  /** Days a deleted or replaced original stays restorable. Default {@link ORIGINAL_VERSION_RETENTION_DAYS}. */
+  readonly originalVersionRetentionDays?: number;
+  /** Days the logs bucket keeps access logs. Default {@link ACCESS_LOG_RETENTION_DAYS}. */
+  readonly accessLogRetentionDays?: number;
 }
+
+/** Days access logs (S3 server access logs, CloudFront standard logs) are kept, by default. */
+export const ACCESS_LOG_RETENTION_DAYS = 90;
+/** Where in the logs bucket each source writes. */
+export const LOG_PREFIXES = {
+  photos: 's3/photos/',
+  web: 's3/web/',
+  cloudfront: 'cloudfront/',
+} as const;
 
 /**
  * The service's state: the private photos bucket (originals and renditions), the
@@ -53,16 +78,53 @@ export class Storage extends Construct {
   readonly photos: Bucket;
   readonly web: Bucket;
   readonly table: Table;
+  /**
+   * Access logs: S3 server access logs of the photos and web buckets and
+   * CloudFront's standard logs, expired after `accessLogRetentionDays`.
+   */
+  readonly logs: Bucket;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
+    const originalVersionDays = props.originalVersionRetentionDays ?? ORIGINAL_VERSION_RETENTION_DAYS;
+    if (!Number.isInteger(originalVersionDays) || originalVersionDays < 1) {
+      throw new Error(
+        `originalVersionRetentionDays is a whole number of days, 1 or more, not ${originalVersionDays}`,
+      );
+    }
+    const logDays = props.accessLogRetentionDays ?? ACCESS_LOG_RETENTION_DAYS;
+    if (!Number.isInteger(logDays) || logDays < 1) {
+      throw new Error(`accessLogRetentionDays is a whole number of days, 1 or more, not ${logDays}`);
+    }
+    this.logs = new Bucket(this, 'Logs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // CloudFront's standard logging writes through an ACL grant (to its log delivery
+      // account), which a bucket with ACLs disabled refuses; S3 server access logs come
+      // through the bucket policy. Objects written so are still the bucket owner's.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // SSE-S3: CloudFront cannot write logs to a bucket that asks for SSE-KMS.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Kept when the stack goes: an audit trail should outlive what it audits.
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(logDays) },
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
     this.photos = new Bucket(this, 'Photos', {
+      serverAccessLogsBucket: this.logs,
+      serverAccessLogsPrefix: LOG_PREFIXES.photos,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // No versioning: keys are deterministic and a deleted photo must really be gone.
-      versioned: false,
+      // Versioned, so no photo is lost to a mistake: a delete (DeletePhoto, a lifecycle
+      // expiry) or an overwrite leaves the previous version behind as noncurrent, and the
+      // rules below delete those for good after a while. The app's roles may delete
+      // objects (which adds a delete marker) but never a version.
+      versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
@@ -72,10 +134,24 @@ export class Storage extends Construct {
           tagFilters: { [PENDING_UPLOAD_TAG.key]: PENDING_UPLOAD_TAG.value },
           expiration: Duration.days(props.pendingUploadExpiryDays),
         },
+        {
+          id: 'expire-noncurrent-originals',
+          prefix: ORIGINALS_PREFIX,
+          noncurrentVersionExpiration: Duration.days(originalVersionDays),
+        },
+        {
+          id: 'expire-noncurrent-renditions',
+          prefix: RENDITIONS_PREFIX,
+          noncurrentVersionExpiration: Duration.days(RENDITION_VERSION_RETENTION_DAYS),
+        },
+        // A delete marker with no version left under it marks nothing: S3 removes it.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
     });
 
     this.web = new Bucket(this, 'Web', {
+      serverAccessLogsBucket: this.logs,
+      serverAccessLogsPrefix: LOG_PREFIXES.web,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
@@ -90,6 +166,8 @@ export class Storage extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: PENDING_PHOTO_TTL_ATTRIBUTE,
+      // Old images of deleted items: what a TTL purge removed, for the quota's release (purged-uploads.ts).
+      stream: StreamViewType.OLD_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
