@@ -24,6 +24,9 @@ export default defineConfig({
     // Console output of passing tests is noise: the logs that tests provoke on
     // purpose show only when a test fails, where they help.
     silent: 'passed-only',
+    // Name a passing test only when it is really slow: a list of every test over
+    // the default 300 ms (a hundred renders and emulator round trips) buries a failure.
+    slowTestThreshold: 10_000,
     projects: [
       {
         extends: true,

@@ -7,6 +7,7 @@
  *   dist/thumbnail-worker/wasm-vips-worker.js    the image worker thread, started beside the handler
  *   dist/thumbnail-worker/node_modules/          only the files of wasm-vips and libheif-js
  *                                                loaded at run time
+ *   dist/analysis-worker/                        the same layout: it renders the analysis JPEG
  *
  * What each bundle holds, and the esbuild settings, come from
  * deploy/lib/lambda-bundle.ts, which the CDK stack bundles from as well.
@@ -33,17 +34,21 @@ async function main(): Promise<void> {
     });
   }
 
-  const worker = join(outdir, 'thumbnail-worker');
-  await buildImageWorkerThread(worker);
-  for (const file of WORKER_PACKAGE_FILES) {
-    const to = join(worker, 'node_modules', file);
-    await mkdir(dirname(to), { recursive: true });
-    await copyFile(join(root, 'node_modules', file), to);
+  // Both workers decode originals with wasm-vips: each ships the thread and its packages.
+  for (const name of ['thumbnail-worker', 'analysis-worker']) {
+    const worker = join(outdir, name);
+    await buildImageWorkerThread(worker);
+    for (const file of WORKER_PACKAGE_FILES) {
+      const to = join(worker, 'node_modules', file);
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(join(root, 'node_modules', file), to);
+    }
   }
 
   for (const file of [
     'http/index.mjs',
     'thumbnail-worker/index.mjs',
+    'analysis-worker/index.mjs',
     `thumbnail-worker/${IMAGE_WORKER_THREAD.file}`,
     ...WORKER_PACKAGE_FILES.filter((f) => f.endsWith('.wasm')).map(
       (f) => `thumbnail-worker/node_modules/${f}`,

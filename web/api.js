@@ -6,18 +6,32 @@
 
 const OWNER_KEY = 'pixport.owner';
 
+/**
+ * The server's rule for owner ids (src/domain/owner-id.ts): they go into
+ * storage and table keys. Checked here so "Acting as" never saves one the API
+ * would refuse on every request.
+ */
+const OWNER_ID = /^[A-Za-z0-9_][A-Za-z0-9._@:|+=-]{0,127}$/;
+export const OWNER_ID_RULE =
+  '1-128 letters, digits and . _ @ : | + = -, not starting with a dot (no spaces or emoji)';
+
+/** @param {string} value */
+export const isOwnerId = (value) => OWNER_ID.test(value);
+
 /** A refusal from the API, carrying the problem document's `detail` for the user. */
 export class ApiError extends Error {
   /**
    * @param {number} status
    * @param {string} code
    * @param {string} detail
+   * @param {number} [partNumber] the part at fault, when completing a multipart upload
    */
-  constructor(status, code, detail) {
+  constructor(status, code, detail, partNumber) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.partNumber = partNumber;
   }
 }
 
@@ -57,7 +71,7 @@ export async function problemOf(res) {
   try {
     const body = JSON.parse(text);
     if (body && typeof body.detail === 'string')
-      return new ApiError(res.status, body.code ?? '', body.detail);
+      return new ApiError(res.status, body.code ?? '', body.detail, body.partNumber);
   } catch {
     // not JSON: fall through to a generic message
   }
@@ -70,7 +84,20 @@ export async function problemOf(res) {
  * @typedef {{ id: string, filename: string, contentType: string, size: number, status: string,
  *   width?: number, height?: number, placeholder?: string, failure?: { code: string, message: string },
  *   renditions?: { preset: string, width: number, height: number }[],
+ *   labels?: { name: string, confidence: number, parents: string[] }[],
+ *   moderation?: { verdict: 'allow' | 'review' | 'block', labels: { name: string, parent: string }[] },
  *   urls?: { original: string, thumbnails: Record<string, string> } }} Photo
+ */
+
+/**
+ * How `POST /uploads` says to send the bytes: one signed request, or parts.
+ *
+ * @typedef {{ method: 'PUT' | 'POST', url: string, headers?: Record<string, string>,
+ *   fields?: Record<string, string>, expiresAt: string }} SingleTarget
+ * @typedef {{ method: 'MULTIPART', partSize: number, partCount: number, expiresAt: string }} MultipartPlan
+ * @typedef {SingleTarget | MultipartPlan} UploadPlan
+ * @typedef {{ partNumber: number, etag: string, size: number }} ReceivedPart
+ * @typedef {{ partNumber: number, url: string, headers?: Record<string, string> }} SignedPart
  */
 
 /**
@@ -123,13 +150,27 @@ export class Api {
     this.origin = this.base ? new URL(this.base, location.href).origin : location.origin;
   }
 
+  /** The owner id acted as in dev mode; one an older page saved that the API refuses counts as none. */
   get owner() {
-    return localStorage.getItem(OWNER_KEY) ?? '';
+    const saved = localStorage.getItem(OWNER_KEY) ?? '';
+    return isOwnerId(saved) ? saved : '';
   }
 
   set owner(value) {
+    if (value && !isOwnerId(value)) throw new RangeError(`not an owner id: ${value}`);
     if (value) localStorage.setItem(OWNER_KEY, value);
     else localStorage.removeItem(OWNER_KEY);
+  }
+
+  /**
+   * This Api, pinned to the owner it acts as now: an upload keeps talking as
+   * the owner who started it after "Acting as" switches. JWT mode's tokens
+   * are the session's either way.
+   *
+   * @returns {Api}
+   */
+  pinned() {
+    return Object.create(this, { owner: { value: this.owner } });
   }
 
   /**
@@ -203,5 +244,49 @@ export class Api {
   /** @param {{ filename: string, contentType: string, size: number }} file */
   registerUpload(file) {
     return this.request('/uploads', { method: 'POST', json: file });
+  }
+
+  /**
+   * Where an upload stands, to resume it: `receivedParts`, and no `upload` once its bytes have landed.
+   *
+   * @param {string} id
+   * @returns {Promise<{ photo: Photo, upload?: UploadPlan, receivedParts: ReceivedPart[] }>}
+   */
+  getUpload(id) {
+    return this.request(`/uploads/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Signed URLs of up to 100 parts of a multipart upload.
+   *
+   * @param {string} id
+   * @param {number[]} partNumbers
+   * @returns {Promise<{ parts: SignedPart[], expiresAt: string }>}
+   */
+  signParts(id, partNumbers) {
+    return this.request(`/uploads/${encodeURIComponent(id)}/parts`, {
+      method: 'POST',
+      json: { partNumbers },
+    });
+  }
+
+  /**
+   * Joins the parts; safe to repeat. A 400 names the part at fault in `partNumber`.
+   *
+   * @param {string} id
+   * @param {{ partNumber: number, etag: string }[]} parts
+   * @returns {Promise<{ photo: Photo }>}
+   */
+  completeUpload(id, parts) {
+    return this.request(`/uploads/${encodeURIComponent(id)}/complete`, { method: 'POST', json: { parts } });
+  }
+
+  /**
+   * Cancels an upload that has not completed: its parts and its photo go. A 409 once it has.
+   *
+   * @param {string} id
+   */
+  abortUpload(id) {
+    return this.request(`/uploads/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
 }

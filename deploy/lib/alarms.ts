@@ -15,6 +15,8 @@ export interface AlarmsProps {
   readonly worker: IFunction;
   readonly httpHandler: IFunction;
   readonly api: HttpApi;
+  /** The analysis consumer, when deployed: its DLQ (and worker) get alarms of their own. */
+  readonly analysis?: { readonly deadLetterQueue: Queue; readonly worker?: IFunction };
   /** Subscribed to the alarm topic when given (the address must confirm it). */
   readonly email?: string;
 }
@@ -58,6 +60,25 @@ export class Alarms extends Construct {
       1,
       'Thumbnail jobs failed 5 times and were dead-lettered: fix the cause, then redrive the DLQ.',
     );
+    if (props.analysis) {
+      alarm(
+        'Analysis Dead Letters',
+        props.analysis.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        1,
+        'Analysis jobs failed 5 times and were dead-lettered: fix the cause, then redrive the DLQ.',
+      );
+      if (props.analysis.worker) {
+        alarm(
+          'Analysis Worker Errors',
+          props.analysis.worker.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+          1,
+          'The analysis worker failed whole invocations (crash, timeout or out of memory).',
+        );
+      }
+    }
     alarm(
       'Worker Errors',
       props.worker.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),

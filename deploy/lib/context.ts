@@ -1,6 +1,8 @@
 import type { Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import type { ModerationSettings } from './analysis.js';
+import { DEFAULT_API_THROTTLE } from './api.js';
 import type { ExistingIssuer } from './auth.js';
 import type { PixportStackProps } from './pixport-stack.js';
 
@@ -19,6 +21,15 @@ const list = (value: unknown): string[] | undefined => {
 
 const text = (value: unknown): string | undefined =>
   value === undefined || value === '' ? undefined : String(value);
+
+/** A whole number of at least `min`, or undefined when not given. */
+const whole = (key: string, value: unknown, min: number): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${key} is a whole number, ${min} or more, not ${JSON.stringify(value)}`);
+  return n;
+};
 
 const flag = (key: string, value: unknown): boolean | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -67,6 +78,32 @@ export function readContext(node: Node): PixportContext {
   }
   const allowedOrigins = list(get('allowedOrigins'));
   const alarmEmail = text(get('alarmEmail'));
+  const originalVersionRetentionDays = whole(
+    'originalVersionRetentionDays',
+    get('originalVersionRetentionDays'),
+    1,
+  );
+  const apiRateLimit = whole('apiRateLimit', get('apiRateLimit'), 1);
+  const apiBurstLimit = whole('apiBurstLimit', get('apiBurstLimit'), 1);
+  const workerMaxConcurrency = whole('workerMaxConcurrency', get('workerMaxConcurrency'), 2);
+  if (workerMaxConcurrency !== undefined && workerMaxConcurrency > 1000) {
+    throw new Error(
+      `workerMaxConcurrency is 2 to 1000 (an SQS event source's range), not ${workerMaxConcurrency}`,
+    );
+  }
+  const quotaMaxPhotos = whole('quotaMaxPhotos', get('quotaMaxPhotos'), 1);
+  const quotaMaxBytes = whole('quotaMaxBytes', get('quotaMaxBytes'), 1);
+  const accessLogRetentionDays = whole('accessLogRetentionDays', get('accessLogRetentionDays'), 1);
+  const webAclArn = text(get('webAclArn'));
+  const wafRateLimit = whole('wafRateLimit', get('wafRateLimit'), 10);
+  if (webAclArn !== undefined && wafRateLimit !== undefined) {
+    throw new Error('webAclArn names an existing web ACL; wafRateLimit makes one: give one of them');
+  }
+  if (webAclArn !== undefined && !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\//.test(webAclArn)) {
+    throw new Error(`webAclArn is the ARN of a CloudFront (global) web ACL in us-east-1, not ${webAclArn}`);
+  }
+  const analysis = flag('analysis', get('analysis'));
+  const moderation = readModeration(get);
   return {
     stackName: text(get('stackName')) ?? 'Pixport',
     props: {
@@ -86,6 +123,29 @@ export function readContext(node: Node): PixportContext {
           }
         : {}),
       ...(alarmEmail ? { alarmEmail } : {}),
+      ...(originalVersionRetentionDays !== undefined ? { originalVersionRetentionDays } : {}),
+      ...(apiRateLimit !== undefined || apiBurstLimit !== undefined
+        ? {
+            apiThrottle: {
+              rateLimit: apiRateLimit ?? DEFAULT_API_THROTTLE.rateLimit,
+              burstLimit: apiBurstLimit ?? DEFAULT_API_THROTTLE.burstLimit,
+            },
+          }
+        : {}),
+      ...(workerMaxConcurrency !== undefined ? { workerMaxConcurrency } : {}),
+      ...(accessLogRetentionDays !== undefined ? { accessLogRetentionDays } : {}),
+      ...(webAclArn !== undefined ? { webAcl: { arn: webAclArn } } : {}),
+      ...(wafRateLimit !== undefined ? { webAcl: { rateLimit: wafRateLimit } } : {}),
+      ...(quotaMaxPhotos !== undefined || quotaMaxBytes !== undefined
+        ? {
+            ownerQuota: {
+              ...(quotaMaxPhotos !== undefined ? { maxPhotos: quotaMaxPhotos } : {}),
+              ...(quotaMaxBytes !== undefined ? { maxBytes: quotaMaxBytes } : {}),
+            },
+          }
+        : {}),
+      ...(analysis !== undefined ? { analysis } : {}),
+      ...(moderation ? { moderation } : {}),
       ...(logRetention !== undefined ? { logRetention: logRetention as RetentionDays } : {}),
     },
   };
@@ -119,4 +179,30 @@ function readExistingIssuer(get: (key: string) => unknown): ExistingIssuer | und
     ...(endSessionEndpoint ? { endSessionEndpoint } : {}),
     ...(signUpEndpoint ? { signUpEndpoint } : {}),
   };
+}
+
+/** `moderationMode`, `moderationReviewAt`, `moderationBlockAt`, `moderationCategories`; undefined when none is set. */
+function readModeration(get: (key: string) => unknown): ModerationSettings | undefined {
+  const mode = text(get('moderationMode'));
+  if (mode !== undefined && mode !== 'flag' && mode !== 'block') {
+    throw new Error(`moderationMode is flag or block, not ${JSON.stringify(mode)}`);
+  }
+  const percent = (key: string): number | undefined => {
+    const value = text(get(key));
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 100)
+      throw new Error(`${key} is 0-100, not ${JSON.stringify(value)}`);
+    return n;
+  };
+  const reviewAt = percent('moderationReviewAt');
+  const blockAt = percent('moderationBlockAt');
+  const categories = list(get('moderationCategories'));
+  const settings: ModerationSettings = {
+    ...(mode ? { mode } : {}),
+    ...(reviewAt !== undefined ? { reviewAt } : {}),
+    ...(blockAt !== undefined ? { blockAt } : {}),
+    ...(categories ? { categories } : {}),
+  };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }

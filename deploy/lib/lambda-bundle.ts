@@ -10,6 +10,8 @@
 export const LAMBDA_ENTRIES = {
   http: 'src/entrypoints/lambda/http.ts',
   'thumbnail-worker': 'src/entrypoints/lambda/thumbnail-worker.ts',
+  'analysis-worker': 'src/entrypoints/lambda/analysis-worker.ts',
+  'purged-uploads': 'src/entrypoints/lambda/purged-uploads.ts',
 } as const;
 
 /**

@@ -2,11 +2,17 @@ import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.js';
-import { Api } from './api.js';
+import { AnalysisProcessing, type ModerationSettings } from './analysis.js';
+import { Api, type ApiThrottle } from './api.js';
 import { Auth, type ExistingIssuer } from './auth.js';
+import { OperationsDashboard } from './dashboard.js';
 import { API_BASE, type CustomDomain, Delivery } from './delivery.js';
-import { DLQ_RETENTION, ThumbnailProcessing } from './processing.js';
-import { Storage } from './storage.js';
+import { DLQ_RETENTION, UploadFanOut } from './fan-out.js';
+import { SiteFirewall } from './firewall.js';
+import { ThumbnailProcessing } from './processing.js';
+import { PurgedUploads } from './purged-uploads.js';
+import { type AcknowledgedFinding, acknowledgeRulePackFindings } from './rule-pack.js';
+import { LOG_PREFIXES, Storage } from './storage.js';
 
 /** Options of {@link PixportStack}; all optional. See docs/deploy.md for the matching context keys. */
 export interface PixportStackProps extends StackProps {
@@ -28,6 +34,26 @@ export interface PixportStackProps extends StackProps {
   readonly logRetention?: RetentionDays;
   /** Days before an original whose upload was never accepted is deleted. Default the DLQ's retention (14). */
   readonly pendingUploadExpiryDays?: number;
+  /** Days a deleted or replaced original stays restorable in the versioned photos bucket. Default 30. */
+  readonly originalVersionRetentionDays?: number;
+  /** API Gateway's throttle of every route (requests a second, and the burst). Default 50 and 100. */
+  readonly apiThrottle?: ApiThrottle;
+  /** Most thumbnail worker instances at once (the SQS event source's MaximumConcurrency). Default 10. */
+  readonly workerMaxConcurrency?: number;
+  /** What one owner may keep: photos and bytes. Default no limit (usage is counted all the same). */
+  readonly ownerQuota?: { readonly maxPhotos?: number; readonly maxBytes?: number };
+  /** Days the logs bucket keeps S3 and CloudFront access logs. Default 90. */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * A WAF web ACL on CloudFront: the ARN of one made in us-east-1, or `{ rateLimit }` to
+   * make one here (AWS's common rules and a rate-based rule), which only a stack in
+   * us-east-1 can. Default none.
+   */
+  readonly webAcl?: { readonly arn: string } | { readonly rateLimit: number };
+  /** Analyse uploads (labels and moderation with Rekognition). Default true; see docs/cost.md. */
+  readonly analysis?: boolean;
+  /** The moderation policy of the analysis worker (flag or block, thresholds, categories). */
+  readonly moderation?: ModerationSettings;
 }
 
 /**
@@ -37,11 +63,21 @@ export interface PixportStackProps extends StackProps {
  */
 export class PixportStack extends Stack {
   readonly storage: Storage;
+  readonly uploads: UploadFanOut;
   readonly processing: ThumbnailProcessing;
+  /** Releases the quota of uploads that the table's TTL purged. */
+  readonly purgedUploads: PurgedUploads;
+  /** Absent when the `analysis` parameter is false. */
+  readonly analysis: AnalysisProcessing | undefined;
   readonly auth: Auth;
   readonly api: Api;
   readonly delivery: Delivery;
   readonly alarms: Alarms;
+  readonly dashboard: OperationsDashboard;
+  /** Made only with `webAcl: { rateLimit }`. */
+  readonly firewall: SiteFirewall | undefined;
+  /** The findings of cdk-nag's AwsSolutions pack that stand, each with its reason (rule-pack.ts). */
+  readonly acknowledgedFindings: readonly AcknowledgedFinding[];
 
   constructor(scope: Construct, id: string, props: PixportStackProps = {}) {
     super(scope, id, props);
@@ -49,6 +85,12 @@ export class PixportStack extends Stack {
 
     this.storage = new Storage(this, 'Storage', {
       pendingUploadExpiryDays: props.pendingUploadExpiryDays ?? DLQ_RETENTION.toDays(),
+      ...(props.originalVersionRetentionDays !== undefined
+        ? { originalVersionRetentionDays: props.originalVersionRetentionDays }
+        : {}),
+      ...(props.accessLogRetentionDays !== undefined
+        ? { accessLogRetentionDays: props.accessLogRetentionDays }
+        : {}),
     });
     const { photos, table, web } = this.storage;
 
@@ -60,13 +102,27 @@ export class PixportStack extends Stack {
       THUMBNAIL_QUEUE_URL: queueUrl,
     });
 
+    this.uploads = new UploadFanOut(this, 'Uploads', { photos });
     this.processing = new ThumbnailProcessing(this, 'Processing', {
       photos,
       table,
+      uploads: this.uploads.topic,
       logRetention,
+      ...(props.workerMaxConcurrency !== undefined ? { maxConcurrency: props.workerMaxConcurrency } : {}),
       environment: (queue) => serviceEnvironment(queue.queueUrl),
     });
     const { queue, deadLetterQueue, worker } = this.processing;
+    this.analysis =
+      props.analysis === false
+        ? undefined
+        : new AnalysisProcessing(this, 'Analysis', {
+            uploads: this.uploads.topic,
+            photos,
+            table,
+            logRetention,
+            environment: serviceEnvironment(queue.queueUrl),
+            ...(props.moderation ? { moderation: props.moderation } : {}),
+          });
 
     // The site's URL exists only once Delivery does, which needs the API, which needs the
     // authorizer, which needs the page's client, whose redirect URLs name the site. A lazy
@@ -87,12 +143,27 @@ export class PixportStack extends Stack {
       queue,
       authorizer: this.auth.authorizer,
       logRetention,
+      environment: { ...serviceEnvironment(queue.queueUrl), ...quotaEnvironment(props.ownerQuota) },
+      ...(props.apiThrottle ? { throttle: props.apiThrottle } : {}),
+    });
+    this.purgedUploads = new PurgedUploads(this, 'Purged Uploads', {
+      table,
+      logRetention,
       environment: serviceEnvironment(queue.queueUrl),
     });
 
+    const webAcl = props.webAcl;
+    this.firewall =
+      webAcl && 'rateLimit' in webAcl
+        ? new SiteFirewall(this, 'Firewall', { rateLimit: webAcl.rateLimit })
+        : undefined;
+    const webAclArn = this.firewall?.webAcl.attrArn ?? (webAcl && 'arn' in webAcl ? webAcl.arn : undefined);
     this.delivery = new Delivery(this, 'Delivery', {
       web,
       api: this.api.api,
+      logs: this.storage.logs,
+      logPrefix: LOG_PREFIXES.cloudfront,
+      ...(webAclArn ? { webAclArn } : {}),
       ...(props.domain ? { domain: props.domain } : {}),
       pageConfig: { apiBase: API_BASE, auth: this.auth.pageConfig },
     });
@@ -109,7 +180,26 @@ export class PixportStack extends Stack {
       worker,
       httpHandler: this.api.handler,
       api: this.api.api,
+      ...(this.analysis ? { analysis: this.analysis } : {}),
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      api: this.api.api,
+      queues: [
+        { name: 'thumbnails', queue },
+        ...(this.analysis ? [{ name: 'analysis', queue: this.analysis.queue }] : []),
+      ],
+      deadLetterQueues: [
+        { name: 'thumbnails DLQ', queue: deadLetterQueue },
+        ...(this.analysis ? [{ name: 'analysis DLQ', queue: this.analysis.deadLetterQueue }] : []),
+        { name: 'purged uploads DLQ', queue: this.purgedUploads.deadLetterQueue },
+      ],
+      functions: [
+        { name: 'http', fn: this.api.handler },
+        { name: 'thumbnail worker', fn: worker },
+        { name: 'purged uploads', fn: this.purgedUploads.fn },
+      ],
     });
 
     const output = (id: string, value: string, description: string) =>
@@ -123,6 +213,17 @@ export class PixportStack extends Stack {
     output('QueueUrl', queue.queueUrl, 'Thumbnail jobs');
     output('DeadLetterQueueName', deadLetterQueue.queueName, 'Thumbnail jobs that failed 5 times');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Alarm notifications');
+    output(
+      'LogsBucketName',
+      this.storage.logs.bucketName,
+      'S3 and CloudFront access logs (retained on delete)',
+    );
+    output(
+      'ApiAccessLogGroup',
+      this.api.accessLogs.logGroupName,
+      "The API's access log, one JSON line per request",
+    );
+    output('DashboardName', this.dashboard.dashboard.dashboardName, 'The operations dashboard in CloudWatch');
     output('JwtIssuer', this.auth.issuer, 'Issuer the API trusts');
     if (this.auth.userPool && this.auth.userPoolClient && this.auth.domain) {
       output('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool (retained on delete)');
@@ -133,5 +234,23 @@ export class PixportStack extends Stack {
         'Cognito managed login: sign-in, sign-up, sign-out',
       );
     }
+
+    this.acknowledgedFindings = acknowledgeRulePackFindings(this);
   }
+}
+
+/**
+ * The quota as the http Lambda's composition root reads it (upload-limits-env.ts);
+ * nothing when there is none. Only the API registers uploads, so only it is told.
+ */
+function quotaEnvironment(quota: PixportStackProps['ownerQuota']): Record<string, string> {
+  for (const [name, value] of Object.entries(quota ?? {})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new Error(`the owner quota's ${name} is a whole number, 1 or more, not ${value}`);
+    }
+  }
+  return {
+    ...(quota?.maxPhotos !== undefined ? { QUOTA_MAX_PHOTOS: String(quota.maxPhotos) } : {}),
+    ...(quota?.maxBytes !== undefined ? { QUOTA_MAX_BYTES: String(quota.maxBytes) } : {}),
+  };
 }

@@ -1,14 +1,15 @@
 import { posix } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { type Bucket, EventType } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { consumerQueue, DLQ_RETENTION, MAX_RECEIVE_COUNT } from './fan-out.js';
+import { allow } from './grants.js';
 import {
   esbuildArgs,
   IMAGE_WORKER_THREAD,
@@ -40,24 +41,35 @@ export const WORKER_MEMORY_MB = 1769;
  */
 export const WORKER_TIMEOUT = Duration.seconds(60);
 export const WORKER_BATCH_SIZE = 5;
+/**
+ * Most worker instances one queue runs at once (the event source's MaximumConcurrency).
+ * 10 instances of {@link WORKER_BATCH_SIZE} render about 7 photos a second (1.4 s each),
+ * 600,000 a day, while a burst of uploads waits in the queue instead of taking the
+ * account's Lambda concurrency and DynamoDB's capacity; the job-age alarm says when it
+ * waits too long. SQS event sources take 2 to 1,000.
+ */
+export const WORKER_MAX_CONCURRENCY = 10;
 /** AWS's advice for SQS event sources: at least six times the function's timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
-export const MAX_RECEIVE_COUNT = 5;
-/** How long a dead letter waits for a redrive. */
-export const DLQ_RETENTION = Duration.days(14);
+export { DLQ_RETENTION, MAX_RECEIVE_COUNT };
 
 /** Options of {@link ThumbnailProcessing}. */
 export interface ThumbnailProcessingProps {
   readonly photos: Bucket;
   readonly table: Table;
+  /** The upload topic (fan-out.ts) the thumbnail queue subscribes to. */
+  readonly uploads: ITopic;
   readonly logRetention: RetentionDays;
+  /** Most worker instances the queue may run at once (2-1000). Default {@link WORKER_MAX_CONCURRENCY}. */
+  readonly maxConcurrency?: number;
   /** The environment the worker's composition root reads (bucket, table, queue...). */
   readonly environment: (queue: Queue) => Record<string, string>;
 }
 
 /**
  * From an original landing in S3 to its renditions: ObjectCreated events under
- * `originals/` go to the thumbnail queue (with a DLQ), which feeds the worker Lambda
+ * `originals/` reach the thumbnail queue (with a DLQ) through the upload topic, with
+ * raw delivery, so the body is S3's notification. The queue feeds the worker Lambda
  * in batches that report item failures, so one bad photo never retries the others.
  */
 export class ThumbnailProcessing extends Construct {
@@ -67,23 +79,10 @@ export class ThumbnailProcessing extends Construct {
 
   constructor(scope: Construct, id: string, props: ThumbnailProcessingProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'Dead Letters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
-    this.queue = new Queue(this, 'Jobs', {
-      // SSE-SQS, not KMS: S3 can deliver notifications to it without a key policy.
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
-
-    props.photos.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
-      prefix: ORIGINALS_PREFIX,
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = consumerQueue(this, {
+      uploads: props.uploads,
+      workerTimeout: WORKER_TIMEOUT,
+    }));
 
     this.worker = new NodeLambda(this, 'Worker', {
       entry: LAMBDA_ENTRIES['thumbnail-worker'],
@@ -96,22 +95,23 @@ export class ThumbnailProcessing extends Construct {
     }).fn;
 
     this.worker.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? WORKER_MAX_CONCURRENCY,
+      }),
     );
 
     // Reads originals (and HEADs them: s3:ListBucket makes a missing key a 404, not a 403),
-    // writes renditions, deletes renditions of a photo deleted mid-job.
-    props.photos.grantRead(this.worker, `${ORIGINALS_PREFIX}*`);
-    props.photos.grantPut(this.worker, `${RENDITIONS_PREFIX}*`);
-    props.photos.grantDelete(this.worker, `${RENDITIONS_PREFIX}*`);
-    // Of originals it deletes the discarded (too large) and orphaned ones, and removes the
-    // pending-upload tag of accepted ones; it never sets a tag (s3:DeleteObject* would also
-    // allow the version actions, which an unversioned bucket has no use for).
-    Grant.addToPrincipal({
-      grantee: this.worker,
-      actions: ['s3:DeleteObject', 's3:DeleteObjectTagging'],
-      resourceArns: [props.photos.arnForObjects(`${ORIGINALS_PREFIX}*`)],
-    });
+    // writes renditions, deletes renditions of a photo deleted mid-job. Of originals it
+    // deletes the discarded (too large) and orphaned ones, and removes the pending-upload
+    // tag of accepted ones; it never sets a tag. Exact actions (grants.ts): never a version
+    // action, so nothing the worker does can undo what the bucket's versioning keeps.
+    const originals = props.photos.arnForObjects(`${ORIGINALS_PREFIX}*`);
+    const renditions = props.photos.arnForObjects(`${RENDITIONS_PREFIX}*`);
+    allow(this.worker, ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectTagging'], [originals]);
+    allow(this.worker, ['s3:PutObject', 's3:DeleteObject'], [renditions]);
+    allow(this.worker, ['s3:ListBucket'], [props.photos.bucketArn]);
     props.table.grantReadWriteData(this.worker);
     // No SendMessage: the worker accepts with `enqueue: false` and renders at once.
   }
@@ -124,7 +124,7 @@ export class ThumbnailProcessing extends Construct {
  * module, and the files of wasm-vips and libheif-js it loads, under
  * node_modules. Copied from the installed packages, so bundling needs no network.
  */
-function shipWorkerPackages(inputDir: string, outputDir: string): string[] {
+export function shipWorkerPackages(inputDir: string, outputDir: string): string[] {
   const from = `${inputDir}/node_modules`;
   const dest = `${outputDir}/node_modules`;
   const dirs = new Set(WORKER_PACKAGE_FILES.map((file) => posix.dirname(`${dest}/${file}`)));

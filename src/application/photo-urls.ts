@@ -24,7 +24,9 @@ export async function signPhoto(photo: Photo, signer: UrlSigner): Promise<Signed
     });
   }
   // No original to show before it lands, nor after AcceptUpload threw away one over the limit.
-  const hasOriginal = photo.status !== 'pending' && photo.failure?.code !== 'file-too-large';
+  // Nor of a photo moderation rejected.
+  const hasOriginal =
+    photo.status !== 'pending' && photo.status !== 'rejected' && photo.failure?.code !== 'file-too-large';
   const original = !hasOriginal
     ? undefined
     : await signer.signGet(StorageKeys.original(photo.ownerId, photo.id), {

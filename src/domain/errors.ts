@@ -41,8 +41,23 @@ export class ImageTooLargeError extends DomainError {
     readonly height: number,
     readonly maxPixels: number,
   ) {
-    super(`${width}x${height} is ${width * height} pixels, over the limit of ${maxPixels}`);
+    const [actual, limit] = megapixels(width * height, maxPixels);
+    super(`${width}x${height} is ${actual} MP, over the ${limit} MP limit`);
   }
+}
+
+/**
+ * Two pixel counts in megapixels, with as few decimals as keep them apart:
+ * 54000000 and 50000000 read "54" and "50", 50010000 and 50000000 "50.01" and "50".
+ *
+ * @example megapixels(54_000_000, 50_000_000) // ['54', '50']
+ */
+function megapixels(actual: number, limit: number): [string, string] {
+  const mp = (n: number, decimals: number) => String(Number((n / 1_000_000).toFixed(decimals)));
+  for (let decimals = 0; decimals < 6; decimals++) {
+    if (mp(actual, decimals) !== mp(limit, decimals)) return [mp(actual, decimals), mp(limit, decimals)];
+  }
+  return [mp(actual, 6), mp(limit, 6)];
 }
 
 /** Bytes that claim to be an image format we support but cannot be decoded. */
@@ -83,6 +98,19 @@ export class PhotoFailedError extends DomainError {
   ) {
     super(`photo ${photoId} failed and will not be ready: ${reason}`);
   }
+}
+
+/** Moderation blocked the photo: nothing of it is served; its owner still sees it and why. */
+export class PhotoRejectedError extends DomainError {
+  readonly code = 'photo-rejected';
+  constructor(readonly photoId: string) {
+    super(`photo ${photoId} was blocked by moderation`);
+  }
+}
+
+/** The analyser refused the image for good (not an image it reads, too large, ...): retrying cannot help. */
+export class ImageAnalysisRefusedError extends DomainError {
+  readonly code = 'analysis-refused';
 }
 
 /** No rendition preset has this name. */
@@ -190,5 +218,28 @@ export class NotMultipartUploadError extends DomainError {
   readonly code = 'upload-not-multipart';
   constructor(readonly photoId: string) {
     super(`photo ${photoId} is uploaded in one request, not in parts`);
+  }
+}
+
+/**
+ * An upload that would take an owner over their quota: one photo too many, or
+ * more bytes than are left. Nothing was registered; deleting photos makes room.
+ */
+export class QuotaExceededError extends DomainError {
+  readonly code = 'quota-exceeded';
+  constructor(
+    readonly limit: 'photos' | 'bytes',
+    /** The owner's usage when the upload was refused. */
+    readonly used: { readonly photos: number; readonly bytes: number },
+    /** The limit that was reached. */
+    readonly max: number,
+    /** Bytes of the upload that was refused. */
+    readonly requestedBytes: number,
+  ) {
+    super(
+      limit === 'photos'
+        ? `the quota of ${max} photos is used up (${used.photos} stored); delete photos to upload more`
+        : `${requestedBytes} more bytes would go over the quota of ${max} bytes (${used.bytes} stored); delete photos to upload more`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { MiB } from './byte-size.js';
 import { ImageTooLargeError } from './errors.js';
 import type { MediaKind } from './media-kind.js';
+import type { OwnerQuota } from './owner-usage.js';
 
 /** Limits on uploads and originals. All are configurable; these are the defaults. */
 export interface Limits {
@@ -23,6 +24,11 @@ export interface Limits {
    * dead-lettered storage notification to be redriven.
    */
   readonly pendingUploadGraceSeconds: number;
+  /**
+   * What one owner may keep: photos and bytes. None by default; over it a new
+   * upload is refused with a QuotaExceededError.
+   */
+  readonly ownerQuota?: OwnerQuota;
 }
 
 export const defaultLimits: Limits = {

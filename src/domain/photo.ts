@@ -1,13 +1,33 @@
 import type { ContentType } from './content-type.js';
-import { PhotoFailedError, PhotoNotReadyError, PhotoTransitionError } from './errors.js';
+import { PhotoFailedError, PhotoNotReadyError, PhotoRejectedError, PhotoTransitionError } from './errors.js';
+import type { ImageLabel, ModerationLabel, ModerationResult } from './image-analysis.js';
+import type { ModerationJudgement, ModerationVerdict } from './moderation-policy.js';
 import type { OwnerId } from './owner-id.js';
 import { PendingUpload } from './pending-upload.js';
 import type { PhotoId } from './photo-id.js';
 import type { RenditionFormat } from './presets.js';
 import { err, ok, type Result } from './result.js';
 
-/** Where a photo is in its life: `pending -> processing -> ready | failed`. */
-export type PhotoStatus = 'pending' | 'processing' | 'ready' | 'failed';
+/**
+ * Where a photo is in its life: `pending -> processing -> ready | failed`; any of
+ * them but `failed` may become `rejected` when moderation blocks it (policy `block`).
+ */
+export type PhotoStatus = 'pending' | 'processing' | 'ready' | 'failed' | 'rejected';
+
+/** What moderation found and decided. */
+export interface PhotoModeration {
+  readonly verdict: ModerationVerdict;
+  /** Every moderation label the analyser returned. */
+  readonly labels: readonly ModerationLabel[];
+  readonly modelVersion: string;
+}
+
+/** Whether the analysis ran: `failed` with a reason when the analyser refused the image for good. */
+export interface PhotoAnalysis {
+  readonly status: 'done' | 'failed';
+  readonly reason?: string;
+  readonly at: string;
+}
 
 /** Why a photo failed, for people (message) and programs (stable code). */
 export interface PhotoFailure {
@@ -48,6 +68,11 @@ export interface Photo {
   readonly placeholder?: string;
   /** SHA-256 of the original, hex. */
   readonly checksum?: string;
+  /** What the analyser saw, most confident first (AnalyzeMedia). */
+  readonly labels?: readonly ImageLabel[];
+  readonly moderation?: PhotoModeration;
+  /** Set once analysis ran, done or failed; a redelivered analysis job leaves the photo alone. */
+  readonly analysis?: PhotoAnalysis;
   /** While pending: how its bytes are being sent and until when. Dropped once they have landed. */
   readonly upload?: PendingUpload;
   readonly createdAt: string;
@@ -137,9 +162,10 @@ export const Photo = {
     return change(photo, now, { status: 'ready', ...result });
   },
 
-  /** Whether its renditions can be served: once ready; a failed photo never will have any. */
-  servable(photo: Photo): Result<Photo, PhotoFailedError | PhotoNotReadyError> {
+  /** Whether its renditions can be served: once ready; a failed or rejected photo never will have any. */
+  servable(photo: Photo): Result<Photo, PhotoFailedError | PhotoNotReadyError | PhotoRejectedError> {
     if (photo.status === 'ready') return ok(photo);
+    if (photo.status === 'rejected') return err(new PhotoRejectedError(photo.id));
     if (photo.status === 'failed') return err(new PhotoFailedError(photo.id, photo.failure?.message ?? ''));
     return err(new PhotoNotReadyError(photo.id, photo.status));
   },
@@ -151,7 +177,46 @@ export const Photo = {
     now: Date,
     known?: Partial<Pick<Photo, 'contentType' | 'width' | 'height'>>,
   ): Photo {
-    if (photo.status === 'ready' || photo.status === 'failed') return refuse(photo, 'failed');
+    if (photo.status === 'ready' || photo.status === 'failed' || photo.status === 'rejected') {
+      return refuse(photo, 'failed');
+    }
     return change(photo, now, { status: 'failed', failure, ...known });
+  },
+
+  /**
+   * The analysis is in: labels and moderation recorded. A `block` verdict under a
+   * blocking policy also rejects the photo, with the labels that blocked it as the reason.
+   */
+  recordAnalysis(
+    photo: Photo,
+    analysis: {
+      labels: readonly ImageLabel[];
+      moderation: ModerationResult;
+      judgement: ModerationJudgement;
+      block: boolean;
+    },
+    now: Date,
+  ): Photo {
+    const at = now.toISOString();
+    const moderation: PhotoModeration = {
+      verdict: analysis.judgement.verdict,
+      labels: analysis.moderation.labels,
+      modelVersion: analysis.moderation.modelVersion,
+    };
+    const recorded = { labels: analysis.labels, moderation, analysis: { status: 'done' as const, at } };
+    if (!analysis.block || analysis.judgement.verdict !== 'block' || photo.status === 'failed') {
+      return change(photo, now, recorded);
+    }
+    const names = analysis.judgement.labels.map((l) => `${l.name} (${Math.round(l.confidence)}%)`);
+    return change(photo, now, {
+      ...recorded,
+      status: 'rejected',
+      failure: { code: 'moderation-blocked', message: `blocked by moderation: ${names.join(', ')}` },
+    });
+  },
+
+  /** The analyser refused the image for good; the photo stays as usable as it was. */
+  recordAnalysisFailure(photo: Photo, reason: string, now: Date): Photo {
+    return change(photo, now, { analysis: { status: 'failed', reason, at: now.toISOString() } });
   },
 };

@@ -32,6 +32,11 @@ export const StorageKeys = {
     return `originals/${ownerId}/${photoId}`;
   },
 
+  /** The JPEG the analysis job makes for the analyser (`analysis.jpg` beside the renditions). */
+  analysisImage(ownerId: OwnerId, photoId: PhotoId): string {
+    return `renditions/${ownerId}/${photoId}/analysis.jpg`;
+  },
+
   rendition(ownerId: OwnerId, photoId: PhotoId, preset: string, format: RenditionFormat): string {
     return `renditions/${ownerId}/${photoId}/${preset}.${RenditionSettings.extension(format)}`;
   },

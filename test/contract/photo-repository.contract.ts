@@ -13,6 +13,31 @@ function withUpload(owner: OwnerId, purgeAt: string, multipart?: MultipartUpload
   return { ...photo, upload: { expiresAt, purgeAt, ...(multipart ? { multipart } : {}) } };
 }
 
+/** A processing photo of `owner` with these labels recorded by an analysis. */
+async function labelled(
+  repo: PhotoRepository,
+  owner: OwnerId,
+  id: Photo['id'],
+  names: string[],
+): Promise<Photo> {
+  const pending = pendingPhoto(owner, id);
+  await repo.save(pending);
+  const processing = Photo.startProcessing(pending, 5000, new Date('2026-01-02T00:00:00Z'));
+  await repo.save(processing);
+  const analysed = Photo.recordAnalysis(
+    processing,
+    {
+      labels: names.map((name, i) => ({ name, confidence: 99 - i, parents: [] })),
+      moderation: { labels: [], modelVersion: '7.0' },
+      judgement: { verdict: 'allow', labels: [] },
+      block: false,
+    },
+    new Date('2026-01-02T00:00:01Z'),
+  );
+  expect((await repo.save(analysed)).ok).toBe(true);
+  return analysed;
+}
+
 /** The PhotoRepository contract: memory, DynamoDB and D1 adapters must all pass it. */
 export function photoRepositoryContract(
   name: string,
@@ -74,6 +99,29 @@ export function photoRepositoryContract(
       const photo = Photo.startProcessing(pendingPhoto(uniqueOwner()), 1, new Date());
       expect((await repo.save(photo)).ok).toBe(false);
       expect(await repo.get(photo.ownerId, photo.id)).toBeUndefined();
+    });
+
+    it('deletes a record and hands back what it removed; a second delete finds nothing', async () => {
+      const repo = await make();
+      const photo = Photo.startProcessing(
+        pendingPhoto(uniqueOwner()),
+        4321,
+        new Date('2026-01-02T00:00:00Z'),
+      );
+      await repo.save({ ...photo, version: 1 });
+      expect(await repo.delete(photo.ownerId, photo.id)).toEqual({ ...photo, version: 1 });
+      expect(await repo.get(photo.ownerId, photo.id)).toBeUndefined();
+      expect(await repo.delete(photo.ownerId, photo.id)).toBeUndefined();
+    });
+
+    it('hands a record to exactly one of several concurrent deletes (whoever releases its quota)', async () => {
+      const repo = await make();
+      const photo = pendingPhoto(uniqueOwner());
+      await repo.save(photo);
+      const removed = await Promise.all(
+        Array.from({ length: 5 }, () => repo.delete(photo.ownerId, photo.id)),
+      );
+      expect(removed.filter((r) => r !== undefined)).toEqual([photo]);
     });
 
     it('lets exactly one of two concurrent writers of the same version win', async () => {
@@ -188,6 +236,43 @@ export function photoRepositoryContract(
       expect(await repo.get(owner, photo.id)).toBeUndefined();
       await repo.delete(owner, photo.id);
       expect((await repo.listByOwner(owner, { limit: 5 })).items).toEqual([]);
+    });
+
+    it("lists an owner's photos by label, any case, newest first, in pages, and never another owner's", async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const other = uniqueOwner();
+      const saved: Photo[] = [];
+      for (const [i, names] of [['Dog', 'Animal'], ['Mountain'], ['Dog'], ['dog', 'Pet']].entries()) {
+        saved.push(await labelled(repo, owner, photoIdAt(Date.UTC(2026, 0, 1, 0, 0, i)), names));
+      }
+      await labelled(repo, other, photoIdAt(Date.UTC(2026, 0, 1, 0, 0, 9)), ['Dog']);
+      const dogs = [saved[3], saved[2], saved[0]].map((p) => p?.id);
+
+      const all = await repo.listByLabel(owner, 'DOG', { limit: 10 });
+      expect(all.items.map((p) => p.id)).toEqual(dogs);
+      expect(all.items[0]).toEqual(saved[3]);
+
+      const seen: string[] = [];
+      let after: Photo['id'] | undefined;
+      for (let page = 0; page < 5; page++) {
+        const got = await repo.listByLabel(owner, 'dog', after ? { limit: 2, after } : { limit: 2 });
+        seen.push(...got.items.map((p) => p.id));
+        if (!got.last) break;
+        after = got.last;
+      }
+      expect(seen).toEqual(dogs);
+      expect((await repo.listByLabel(owner, 'Cat', { limit: 10 })).items).toEqual([]);
+      // The index stays out of the owner's gallery.
+      expect((await repo.listByOwner(owner, { limit: 10 })).items).toHaveLength(4);
+    });
+
+    it('leaves a deleted photo out of its labels', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const photo = await labelled(repo, owner, photoIdAt(), ['Dog']);
+      await repo.delete(owner, photo.id);
+      expect((await repo.listByLabel(owner, 'Dog', { limit: 10 })).items).toEqual([]);
     });
   });
 }

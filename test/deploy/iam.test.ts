@@ -125,21 +125,27 @@ describe('least privilege', () => {
     return map;
   };
 
-  it('lets the http Lambda write originals only, read both prefixes, delete both, use the table and send jobs', () => {
+  it('lets the http Lambda write originals only, read and delete both prefixes, use the table and send jobs', () => {
     const map = grantMap(s.stack.api.handler);
     expect(map['s3:PutObject']).toEqual(['photos/originals/*']);
     // A presigned upload signs x-amz-tagging: S3 then needs s3:PutObjectTagging of the signer.
     expect(map['s3:PutObjectTagging']).toEqual(['photos/originals/*']);
-    // Multipart uploads of originals: Create, UploadPart and Complete are s3:PutObject; ListParts is
-    // s3:ListMultipartUploadParts (in s3:List*), and aborting is s3:AbortMultipartUpload.
-    expect(map['s3:Abort*']).toEqual(['photos/originals/*']);
-    expect(map['s3:List*']).toContain('photos/originals/*');
-    expect(map['s3:GetObject*']).toEqual(['photos', 'photos/originals/*', 'photos/renditions/*']);
-    expect(map['s3:DeleteObject*']).toEqual(['photos/originals/*', 'photos/renditions/*']);
+    // Multipart uploads of originals: Create, UploadPart and Complete are s3:PutObject.
+    expect(map['s3:ListMultipartUploadParts']).toEqual(['photos/originals/*']);
+    expect(map['s3:AbortMultipartUpload']).toEqual(['photos/originals/*']);
+    expect(map['s3:GetObject']).toEqual(['photos/originals/*', 'photos/renditions/*']);
+    expect(map['s3:DeleteObject']).toEqual(['photos/originals/*', 'photos/renditions/*']);
+    expect(map['s3:ListBucket']).toEqual(['photos']);
     expect(map['dynamodb:PutItem']).toEqual(['table']);
+    expect(map['dynamodb:UpdateItem']).toEqual(['table']);
     expect(map['sqs:SendMessage']).toEqual(['queue']);
     expect(map['sqs:ReceiveMessage']).toBeUndefined();
-    const resources = new Set(Object.values(map).flat());
+    // X-Ray's two actions take no resource but `*` (checked below).
+    const resources = new Set(
+      Object.entries(map)
+        .filter(([action]) => !action.startsWith('xray:'))
+        .flatMap(([, r]) => r),
+    );
     expect([...resources].sort()).toEqual(
       ['photos', 'photos/originals/*', 'photos/renditions/*', 'queue', 'table'].sort(),
     );
@@ -147,18 +153,32 @@ describe('least privilege', () => {
 
   it('lets the worker read originals, write renditions, use the table and consume jobs', () => {
     const map = grantMap(s.stack.processing.worker);
-    expect(map['s3:GetObject*']).toEqual(['photos', 'photos/originals/*']);
+    expect(map['s3:GetObject']).toEqual(['photos/originals/*']);
+    expect(map['s3:ListBucket']).toEqual(['photos']);
     expect(map['s3:PutObject']).toEqual(['photos/renditions/*']);
-    expect(map['s3:DeleteObject*']).toEqual(['photos/renditions/*']);
-    expect(map['s3:DeleteObject']).toEqual(['photos/originals/*']);
+    expect(map['s3:DeleteObject']).toEqual(['photos/originals/*', 'photos/renditions/*']);
     expect(map['dynamodb:UpdateItem']).toEqual(['table']);
     expect(map['sqs:ReceiveMessage']).toEqual(['queue']);
     expect(map['sqs:DeleteMessage']).toEqual(['queue']);
     expect(map['sqs:SendMessage']).toBeUndefined();
-    const resources = new Set(Object.values(map).flat());
+    // X-Ray's two actions take no resource but `*` (checked below).
+    const resources = new Set(
+      Object.entries(map)
+        .filter(([action]) => !action.startsWith('xray:'))
+        .flatMap(([, r]) => r),
+    );
     expect([...resources].sort()).toEqual(
       ['photos', 'photos/originals/*', 'photos/renditions/*', 'queue', 'table'].sort(),
     );
+  });
+
+  it('names every S3 action of the app roles exactly: no wildcard, and no version action', () => {
+    for (const fn of [s.stack.api.handler, s.stack.processing.worker]) {
+      const actions = Object.keys(grantMap(fn)).filter((a) => a.startsWith('s3:'));
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      // The photos bucket is versioned: only an operator may delete (or restore) a version.
+      expect(actions.filter((a) => /Version/.test(a))).toEqual([]);
+    }
   });
 
   it('lets the worker remove tags of originals, and nothing else of tagging that writes', () => {
@@ -167,39 +187,46 @@ describe('least privilege', () => {
       .filter(([, resources]) => resources.includes('photos/originals/*'))
       .map(([action]) => action)
       .sort();
-    // GetObject* (reading tags included) comes with reading originals; the only write of tags
-    // is DeleteObjectTagging, for an accepted upload. No PutObjectTagging: it cannot mark anything pending.
-    expect(onOriginals).toEqual([
-      's3:DeleteObject',
-      's3:DeleteObjectTagging',
-      's3:GetBucket*',
-      's3:GetObject*',
-      's3:List*',
-    ]);
-    expect(map['s3:DeleteObjectTagging']).toEqual(['photos/originals/*']);
+    // The only write of tags is DeleteObjectTagging, for an accepted upload. No
+    // PutObjectTagging: it cannot mark anything pending.
+    expect(onOriginals).toEqual(['s3:DeleteObject', 's3:DeleteObjectTagging', 's3:GetObject']);
     const writesTags = (action: string) => /^s3:(Put|Delete)\w*(\*|Tagging)$/.test(action);
-    const tagWrites = Object.entries(map)
-      .filter(([action]) => writesTags(action))
-      .sort(([a], [b]) => a.localeCompare(b));
-    // Renditions: CDK's grantPut and grantDelete bring their tagging actions along.
-    expect(tagWrites).toEqual([
-      ['s3:DeleteObject*', ['photos/renditions/*']],
-      ['s3:DeleteObjectTagging', ['photos/originals/*']],
-      ['s3:PutObjectTagging', ['photos/renditions/*']],
-      ['s3:PutObjectVersionTagging', ['photos/renditions/*']],
-    ]);
+    expect(Object.keys(map).filter(writesTags)).toEqual(['s3:DeleteObjectTagging']);
   });
 
-  it("lists what CDK's own handlers are allowed on every resource (`Resource: *`)", () => {
-    const appRoles = [roleOf(s.stack.api.handler), roleOf(s.stack.processing.worker)];
+  it('allows `Resource: *` only for actions that take no narrower resource, and says which roles have them', () => {
     const anyResource = statements
       .filter((f) => f.statement.Effect === 'Allow' && asList(f.statement.Resource).includes('*'))
-      .map((f) => ({ roles: f.roles, actions: asList(f.statement.Action).sort() }));
-    for (const { roles } of anyResource) for (const role of roles) expect(appRoles).not.toContain(role);
-    // BucketDeployment invalidates the distribution after copying the page; CloudFront
-    // invalidation actions take no resource narrower than `*`.
-    expect(anyResource.map((f) => f.actions)).toEqual([
-      ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
-    ]);
+      .flatMap((f) => asList(f.statement.Action).map((action) => ({ action, roles: f.roles })));
+    const byAction: Record<string, string[]> = {};
+    for (const { action, roles } of anyResource)
+      byAction[action] = [...(byAction[action] ?? []), ...roles].sort();
+    const app = {
+      http: roleOf(s.stack.api.handler),
+      worker: roleOf(s.stack.processing.worker),
+      purged: roleOf(s.stack.purgedUploads.fn),
+    };
+    expect(Object.keys(byAction).sort()).toEqual(
+      [
+        // BucketDeployment invalidates the distribution after copying the page.
+        'cloudfront:CreateInvalidation',
+        'cloudfront:GetInvalidation',
+        // The stream event source lists the table's streams.
+        'dynamodb:ListStreams',
+        // Rekognition's image operations have no resource-level permissions.
+        'rekognition:DetectLabels',
+        'rekognition:DetectModerationLabels',
+        // Active tracing: each Lambda sends its segments to X-Ray, which takes no narrower resource.
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(byAction['dynamodb:ListStreams']).toEqual([app.purged]);
+    for (const action of ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']) {
+      expect(byAction[action]).toEqual(expect.arrayContaining(Object.values(app)));
+    }
+    for (const action of ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']) {
+      for (const role of byAction[action] ?? []) expect(Object.values(app)).not.toContain(role);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ANALYSIS_TIMEOUT, type AnalysisProcessing } from '../../deploy/lib/analysis.js';
 import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/processing.js';
 import { API_ROUTES } from '../../deploy/lib/routes.js';
 import { PENDING_PHOTO_TTL_ATTRIBUTE, PENDING_UPLOAD_TAG } from '../../deploy/lib/storage.js';
@@ -18,7 +19,15 @@ import { defaultLimits } from '../../src/domain/limits.js';
 import { defaultRenditionSettings } from '../../src/domain/presets.js';
 import { openApiDocument } from '../../src/entrypoints/http/openapi.js';
 import { heicSample } from '../support/heic.js';
-import { asSub, onlyResource, pageConfigOf, resourcesOf, type Synthesized, synthesize } from './synth.js';
+import {
+  asSub,
+  onlyResource,
+  pageConfigOf,
+  refersTo,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from './synth.js';
 
 let s: Synthesized;
 /** The logical id of a construct's CloudFormation resource. */
@@ -69,23 +78,22 @@ describe('storage', () => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.VersioningConfiguration).toBeUndefined();
-    expect(bucket.LifecycleConfiguration).toEqual({
-      Rules: [
-        {
-          Id: 'abort-incomplete-multipart-uploads',
-          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          Status: 'Enabled',
-        },
-        {
-          Id: 'expire-unaccepted-originals',
-          Prefix: 'originals/',
-          TagFilters: [{ Key: 'pixport-upload', Value: 'pending' }],
-          ExpirationInDays: 14,
-          Status: 'Enabled',
-        },
-      ],
-    });
+    // Versioned, so a deleted or overwritten object can be brought back (hardening.test.ts).
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect((bucket.LifecycleConfiguration as { Rules: unknown[] }).Rules.slice(0, 2)).toEqual([
+      {
+        Id: 'abort-incomplete-multipart-uploads',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: 'Enabled',
+      },
+      {
+        Id: 'expire-unaccepted-originals',
+        Prefix: 'originals/',
+        TagFilters: [{ Key: 'pixport-upload', Value: 'pending' }],
+        ExpirationInDays: 14,
+        Status: 'Enabled',
+      },
+    ]);
   });
 
   it('expires by the very tag that presigned uploads put on originals', () => {
@@ -176,22 +184,54 @@ describe('storage', () => {
 });
 
 describe('thumbnail processing', () => {
-  it('sends ObjectCreated events under originals/ (and only those) to the thumbnail queue', () => {
+  it('sends ObjectCreated events under originals/ (and only those) to the upload topic', () => {
     const [, notifications] = onlyResource(s.template, 'Custom::S3BucketNotifications');
     expect(notifications.Properties?.BucketName).toEqual({ Ref: idOf(s.stack.storage.photos) });
     expect(notifications.Properties?.NotificationConfiguration).toEqual({
-      QueueConfigurations: [
+      TopicConfigurations: [
         {
           Events: ['s3:ObjectCreated:*'],
           Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'originals/' }] } },
-          QueueArn: { 'Fn::GetAtt': [idOf(s.stack.processing.queue), 'Arn'] },
+          TopicArn: { Ref: idOf(s.stack.uploads.topic) },
         },
       ],
     });
   });
 
-  it('lets S3, from the photos bucket only, send to the queue', () => {
-    const queue = idOf(s.stack.processing.queue);
+  it('lets S3, from the photos bucket only, publish to the upload topic', () => {
+    const topic = idOf(s.stack.uploads.topic);
+    const policy = Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy')).find((p) =>
+      JSON.stringify(p.Properties?.Topics).includes(topic),
+    );
+    expect(policy?.Properties?.PolicyDocument).toMatchObject({
+      Statement: expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 's3.amazonaws.com' },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(s.stack.storage.photos), 'Arn'] } },
+          },
+        }),
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    });
+  });
+
+  it.each([
+    ['thumbnail', () => s.stack.processing.queue],
+    ['analysis', () => (s.stack.analysis as AnalysisProcessing).queue],
+  ])('subscribes the %s queue to the topic with raw delivery, and lets only the topic send to it', (_, q) => {
+    const queue = idOf(q());
+    const subscription = Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription')).find((r) =>
+      refersTo(r.Properties?.Endpoint, queue),
+    );
+    expect(subscription?.Properties).toMatchObject({
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
+      TopicArn: { Ref: idOf(s.stack.uploads.topic) },
+      Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] },
+    });
     const policy = Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy')).find((p) =>
       JSON.stringify(p.Properties?.Queues).includes(queue),
     );
@@ -199,13 +239,23 @@ describe('thumbnail processing', () => {
       Statement: expect.arrayContaining([
         expect.objectContaining({
           Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Condition: {
-            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(s.stack.storage.photos), 'Arn'] } },
-          },
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: idOf(s.stack.uploads.topic) } } },
         }),
       ]),
     });
+  });
+
+  it('gives the analysis queue its own DLQ, and waits 6x its worker timeout before a retry', () => {
+    const analysis = s.stack.analysis as AnalysisProcessing;
+    const queue = props('AWS::SQS::Queue', idOf(analysis.queue));
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [idOf(analysis.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(analysis.deadLetterQueue).not.toBe(s.stack.processing.deadLetterQueue);
+    expect(queue.VisibilityTimeout).toBe(6 * ANALYSIS_TIMEOUT.toSeconds());
   });
 
   it('dead-letters a job after 5 receives, and waits at least 6x the worker timeout before a retry', () => {
@@ -222,8 +272,10 @@ describe('thumbnail processing', () => {
   });
 
   it('feeds the worker from the queue with ReportBatchItemFailures', () => {
-    const [, mapping] = onlyResource(s.template, 'AWS::Lambda::EventSourceMapping');
-    expect(mapping.Properties).toMatchObject({
+    const mapping = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping')).find((m) =>
+      refersTo(m.Properties?.FunctionName, idOf(s.stack.processing.worker)),
+    );
+    expect(mapping?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [idOf(s.stack.processing.queue), 'Arn'] },
       FunctionName: { Ref: idOf(s.stack.processing.worker) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -368,6 +420,21 @@ describe('lambdas', () => {
       Records: [{ messageId: 'm1', body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} }],
     };
     expect(invoke(bundleOf(s.stack.processing.worker), event)).toEqual({ batchItemFailures: [] });
+  });
+
+  it('cold-starts the bundled purged-uploads Lambda (with its tracer) and skips the removal of a usage item', () => {
+    const record = {
+      eventID: '1',
+      eventName: 'REMOVE',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: '1',
+        OldImage: { pk: { S: 'OWNER#alice' }, sk: { S: 'USAGE' }, photos: { N: '1' }, bytes: { N: '5' } },
+      },
+    };
+    expect(invoke(bundleOf(s.stack.purgedUploads.fn), { Records: [record] })).toEqual({
+      batchItemFailures: [],
+    });
   });
 
   it('cold-starts the bundled http Lambda: /health answers, /photos without claims is a 401', () => {
@@ -691,8 +758,25 @@ describe('operations', () => {
     expect(find('5xx', 'AWS/ApiGateway')).toMatchObject({
       Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf(s.stack.api.api) } }],
     });
-    expect(all).toHaveLength(5);
-    s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    expect(
+      all.find(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          refersTo(a.Dimensions, idOf((s.stack.analysis as AnalysisProcessing).deadLetterQueue)),
+      ),
+    ).toMatchObject({ Threshold: 1 });
+    expect(
+      all.find(
+        (a) =>
+          a.MetricName === 'Errors' &&
+          refersTo(a.Dimensions, idOf((s.stack.analysis as AnalysisProcessing).worker)),
+      ),
+    ).toBeDefined();
+    expect(all).toHaveLength(7);
+    // No email subscription unless an address is given; the queues' subscriptions are the upload topic's.
+    expect(
+      Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription')).map((r) => r.Properties?.Protocol),
+    ).toEqual(['sqs', 'sqs']);
   });
 
   it('outputs the URLs, the user pool, its client and managed login domain, the bucket, the table and the queue', () => {
@@ -711,6 +795,9 @@ describe('operations', () => {
         'UserPoolId',
         'AuthDomainUrl',
         'WebBucketName',
+        'LogsBucketName',
+        'ApiAccessLogGroup',
+        'DashboardName',
       ].sort(),
     );
   });

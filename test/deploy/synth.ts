@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from '../../deploy/lib/node-lambda.js';
 import { PixportStack, type PixportStackProps } from '../../deploy/lib/pixport-stack.js';
 
@@ -22,9 +23,14 @@ export interface Synthesized {
  *
  * `bundle: false` skips esbuild (CDK's `aws:cdk:bundling-stacks` context, as
  * `cdk deploy --exclusively` uses it) and the CloudFormation schema validation,
- * for tests about the template's shape that need neither.
+ * for tests about the template's shape that need neither. `rulePack: true` runs
+ * cdk-nag's AwsSolutions checks as `cdk synth` does (deploy/bin/pixport.ts): a
+ * finding neither fixed nor acknowledged makes the synth throw, with the report.
  */
-export function synthesize(props: PixportStackProps = {}, options: { bundle?: boolean } = {}): Synthesized {
+export function synthesize(
+  props: PixportStackProps = {},
+  options: { bundle?: boolean; rulePack?: boolean } = {},
+): Synthesized {
   const bundle = options.bundle ?? true;
   const app = new App({
     context: {
@@ -34,6 +40,7 @@ export function synthesize(props: PixportStackProps = {}, options: { bundle?: bo
         : { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': false }),
     },
   });
+  if (options.rulePack) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Constructing the stack bundles the Lambdas; synth writes the assembly.
   const [stack, assembly] = quietBundling(() => {
     const built = new PixportStack(app, 'Pixport', props);

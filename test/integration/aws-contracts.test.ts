@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbPhotoRepository, TTL_ATTRIBUTE } from '../../src/adapters/aws/dynamodb-photo-repository.js';
+import { DynamoDbUsageLedger } from '../../src/adapters/aws/dynamodb-usage-ledger.js';
 import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.js';
 import { S3MultipartUploads } from '../../src/adapters/aws/s3-multipart-uploads.js';
 import { PENDING_UPLOAD_TAG, S3UploadTagging } from '../../src/adapters/aws/s3-upload-tagging.js';
@@ -35,6 +36,7 @@ import { multipartUploadsContract } from '../contract/multipart-uploads.contract
 import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
 import { sendUpload, urlSignerContract } from '../contract/url-signer.contract.js';
+import { usageLedgerContract } from '../contract/usage-ledger.contract.js';
 import { pendingPhoto, photoIdAt, uniqueOwner } from '../support/fixtures.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { TEST_URL_SECRET } from '../support/test-secret.js';
@@ -102,6 +104,14 @@ blobStoreContract('S3BlobStore (fauxqs)', () => new S3BlobStore(s3, { bucket: aw
 photoRepositoryContract(
   'DynamoDbPhotoRepository (dynalite)',
   () => new DynamoDbPhotoRepository(dynamo, { tableName: aws.table }),
+);
+
+// dynalite runs each conditional UpdateItem atomically, as DynamoDB does: the concurrency test and
+// the property race real requests. Fewer property runs than in memory: each is tens of round trips.
+usageLedgerContract(
+  'DynamoDbUsageLedger (dynalite)',
+  () => new DynamoDbUsageLedger(dynamo, { tableName: aws.table }),
+  { runs: 15 },
 );
 
 thumbnailQueueContract('SqsThumbnailQueue (fauxqs)', async () => {

@@ -28,6 +28,8 @@ export function useCaseWorld(options: { limits?: Partial<Limits>; settings?: Ren
     listGallery: container.get(T.ListGallery),
     getPhoto: container.get(T.GetPhoto),
     deletePhoto: container.get(T.DeletePhoto),
+    abortUpload: container.get(T.AbortUpload),
+    usage: container.get(T.UsageLedger),
   };
 }
 

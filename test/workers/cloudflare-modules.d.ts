@@ -13,7 +13,12 @@ declare module 'cloudflare:workers' {
 }
 
 declare module 'cloudflare:test' {
-  import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index.js';
+  import type {
+    D1Database,
+    ExecutionContext,
+    MessageBatch,
+    ScheduledController,
+  } from '@cloudflare/workers-types/index.js';
 
   export const SELF: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
   export function createExecutionContext(): ExecutionContext;
@@ -22,6 +27,14 @@ declare module 'cloudflare:test' {
     scheduledTime?: Date | number;
     cron?: string;
   }): ScheduledController;
+  export function createMessageBatch<Body = unknown>(
+    queueName: string,
+    messages: { id: string; timestamp: Date; attempts: number; body: Body }[],
+  ): MessageBatch<Body>;
+  export function getQueueResult(
+    batch: MessageBatch,
+    ctx: ExecutionContext,
+  ): Promise<{ explicitAcks: string[]; retryMessages: { msgId: string; delaySeconds?: number }[] }>;
   export function applyD1Migrations(
     db: D1Database,
     migrations: { name: string; queries: string[] }[],

@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { D1PhotoRepository } from '../../src/adapters/cloudflare/d1-photo-repository.js';
+import { D1UsageLedger } from '../../src/adapters/cloudflare/d1-usage-ledger.js';
 import { QueuesThumbnailQueue } from '../../src/adapters/cloudflare/queues-thumbnail-queue.js';
 import { R2BlobStore } from '../../src/adapters/cloudflare/r2-blob-store.js';
 import { R2MultipartUploads } from '../../src/adapters/cloudflare/r2-multipart-uploads.js';
@@ -12,12 +13,15 @@ import { blobStoreContract } from '../contract/blob-store.contract.js';
 import { multipartUploadsContract } from '../contract/multipart-uploads.contract.js';
 import { photoRepositoryContract } from '../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../contract/thumbnail-queue.contract.js';
+import { usageLedgerContract } from '../contract/usage-ledger.contract.js';
 import { pendingPhoto, uniqueOwner } from '../support/fixtures.js';
 import { eventually, recorded } from './support.js';
 
 blobStoreContract('R2BlobStore (workerd)', () => new R2BlobStore(env.PHOTOS));
 
 photoRepositoryContract('D1PhotoRepository (workerd)', () => new D1PhotoRepository(env.DB));
+
+usageLedgerContract('D1UsageLedger (workerd)', () => new D1UsageLedger(env.DB), { runs: 20 });
 
 thumbnailQueueContract('QueuesThumbnailQueue (workerd)', async () => {
   const queue = new QueuesThumbnailQueue(env.CONTRACT_JOBS as never);

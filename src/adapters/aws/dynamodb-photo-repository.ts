@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
 import { VersionConflictError } from '../../domain/errors.js';
+import { ImageAnalysis } from '../../domain/image-analysis.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import type { Photo } from '../../domain/photo.js';
 import { PhotoId } from '../../domain/photo-id.js';
@@ -31,10 +32,13 @@ export const TTL_ATTRIBUTE = 'ttl';
 
 const pk = (ownerId: OwnerId): string => `${PK_PREFIX}${ownerId}`;
 const sk = (photoId: PhotoId): string => `${SK_PREFIX}${photoId}`;
+/** A label index item's sort key, beside the owner's photos: `LABEL#dog#{photoId}`. */
+const labelSk = (label: string, photoId: string): string => `LABEL#${label}#${photoId}`;
 
 type Item = Photo & { pk: string; sk: string; [TTL_ATTRIBUTE]?: number };
 
-// Items of this table are written by save() only, so an item is a photo plus its keys (and TTL).
+// Items of this table are written by save() only: a photo's item (`sk = PHOTO#`) is the photo
+// plus its keys (and TTL); `LABEL#` items are the label index, read by listByLabel only.
 const toPhoto = (item: Record<string, unknown>): Photo => {
   const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...photo } = item;
   return photo as unknown as Photo;
@@ -54,7 +58,9 @@ const purgeTime = (photo: Photo): number | undefined =>
  * Photo ids are UUIDv7, so a Query of the owner's partition with
  * ScanIndexForward=false is newest first; the page boundary is rebuilt from
  * (owner, last photo id), which also keeps a cursor inside its owner's
- * partition. Reads are strongly consistent: the worker reads what the
+ * partition. Each label of a photo has an index item beside it,
+ * `sk = LABEL#{label}#{photoId}` (single-item puts, no transaction), which
+ * `GET /photos?label=` queries newest first. Reads are strongly consistent: the worker reads what the
  * API has just written, and a gallery shows an upload at once.
  *
  * @example
@@ -99,6 +105,18 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':expected': photo.version - 1 },
           };
+    // The label index first, one item per label: harmless when the write below is refused,
+    // since a listing by label reads the record too; so a crash between leaves no photo unlisted.
+    await Promise.all(
+      [...new Set((photo.labels ?? []).map((l) => ImageAnalysis.labelKey(l.name)))].map((label) =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.config.tableName,
+            Item: { pk: pk(photo.ownerId), sk: labelSk(label, photo.id), photoId: photo.id },
+          }),
+        ),
+      ),
+    );
     try {
       await this.doc.send(new PutCommand({ TableName: this.config.tableName, Item: item, ...condition }));
       return ok(undefined);
@@ -131,6 +149,51 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
   }
 
   /**
+   * A Query of the owner's `LABEL#{label}#` items, newest first, then the records they
+   * point at. An item whose photo is gone (deleted since) is removed as it is met; a
+   * photo whose record no longer has the label is left out.
+   */
+  async listByLabel(
+    ownerId: OwnerId,
+    label: string,
+    options: { limit: number; after?: PhotoId },
+  ): Promise<PhotoPage> {
+    const key = ImageAnalysis.labelKey(label);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.config.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :label)',
+        ExpressionAttributeValues: { ':pk': pk(ownerId), ':label': labelSk(key, '') },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ConsistentRead: true,
+        ...(options.after ? { ExclusiveStartKey: { pk: pk(ownerId), sk: labelSk(key, options.after) } } : {}),
+      }),
+    );
+    const found = await Promise.all(
+      (out.Items ?? []).map(async (item) => {
+        const photoId = String(item.sk).slice(labelSk(key, '').length) as PhotoId;
+        const photo = await this.get(ownerId, photoId);
+        if (!photo) {
+          await this.doc.send(
+            new DeleteCommand({ TableName: this.config.tableName, Key: { pk: item.pk, sk: item.sk } }),
+          );
+        }
+        return photo;
+      }),
+    );
+    const items = found.filter(
+      (p): p is Photo =>
+        p !== undefined && (p.labels ?? []).some((l) => ImageAnalysis.labelKey(l.name) === key),
+    );
+    const lastSk = out.LastEvaluatedKey?.sk;
+    if (typeof lastSk !== 'string') return { items };
+    const last = PhotoId.parse(lastSk.slice(labelSk(key, '').length));
+    if (!last.ok) throw new Error(`DynamoDB returned a LastEvaluatedKey that is no photo: ${lastSk}`);
+    return { items, last: last.value };
+  }
+
+  /**
    * A Scan of the whole table for pending photos past their TTL that DynamoDB
    * has not deleted yet (it takes up to a few days). Nothing on AWS calls it:
    * TTL is the sweep there. It answers the port's question, for tests and ops.
@@ -155,9 +218,16 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
     return found;
   }
 
-  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.config.tableName, Key: { pk: pk(ownerId), sk: sk(photoId) } }),
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    const out = await this.doc.send(
+      new DeleteCommand({
+        TableName: this.config.tableName,
+        Key: { pk: pk(ownerId), sk: sk(photoId) },
+        // The item as it was, from the one write that removed it: of two concurrent deletes,
+        // only one gets it back.
+        ReturnValues: 'ALL_OLD',
+      }),
     );
+    return out.Attributes ? toPhoto(out.Attributes) : undefined;
   }
 }

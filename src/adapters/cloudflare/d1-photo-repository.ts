@@ -1,6 +1,7 @@
 import type { D1Database } from '@cloudflare/workers-types/index.js';
 import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
 import { VersionConflictError } from '../../domain/errors.js';
+import { ImageAnalysis } from '../../domain/image-analysis.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import type { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
@@ -61,8 +62,17 @@ export class D1PhotoRepository implements PhotoRepository {
               'UPDATE photos SET version = ?3, data = ?4, purge_at = ?6 WHERE owner_id = ?1 AND photo_id = ?2 AND version = ?5',
             )
             .bind(photo.ownerId, photo.id, photo.version, data, photo.version - 1, purgeAt(photo));
-    const result = await statement.run();
-    if (result.meta.changes === 1) return ok(undefined);
+    // The photo's labels in the index (migration 0003), in one batch with the row: harmless
+    // when the write is refused, since a listing by label reads the record too.
+    const labels = [...new Set((photo.labels ?? []).map((l) => ImageAnalysis.labelKey(l.name)))].map(
+      (label) =>
+        this.db
+          .prepare('INSERT OR IGNORE INTO photo_labels (owner_id, label, photo_id) VALUES (?1, ?2, ?3)')
+          .bind(photo.ownerId, label, photo.id),
+    );
+    const result =
+      labels.length === 0 ? await statement.run() : (await this.db.batch([...labels, statement])).at(-1);
+    if (result?.meta.changes === 1) return ok(undefined);
     return err(new VersionConflictError(photo.id, photo.version - 1));
   }
 
@@ -82,6 +92,26 @@ export class D1PhotoRepository implements PhotoRepository {
     return last ? { items, last } : { items };
   }
 
+  async listByLabel(
+    ownerId: OwnerId,
+    label: string,
+    options: { limit: number; after?: PhotoId },
+  ): Promise<PhotoPage> {
+    const key = ImageAnalysis.labelKey(label);
+    const { results } = await this.db
+      .prepare(
+        'SELECT p.data FROM photo_labels l JOIN photos p ON p.owner_id = l.owner_id AND p.photo_id = l.photo_id ' +
+          'WHERE l.owner_id = ?1 AND l.label = ?2 AND l.photo_id < ?3 ORDER BY l.photo_id DESC LIMIT ?4',
+      )
+      // '~' sorts after every UUID, so no `after` is "from the newest".
+      .bind(ownerId, key, options.after ?? '~', options.limit + 1)
+      .all<Row>();
+    const read = results.slice(0, options.limit).map(toPhoto);
+    const last = results.length > options.limit ? read.at(-1)?.id : undefined;
+    const items = read.filter((p) => (p.labels ?? []).some((l) => ImageAnalysis.labelKey(l.name) === key));
+    return last ? { items, last } : { items };
+  }
+
   async listPurgeable(now: Date, limit: number): Promise<readonly Photo[]> {
     const { results } = await this.db
       .prepare(
@@ -92,10 +122,12 @@ export class D1PhotoRepository implements PhotoRepository {
     return results.map(toPhoto);
   }
 
-  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
-    await this.db
-      .prepare('DELETE FROM photos WHERE owner_id = ?1 AND photo_id = ?2')
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    // RETURNING: the row as it was, from the one statement that removed it.
+    const row = await this.db
+      .prepare('DELETE FROM photos WHERE owner_id = ?1 AND photo_id = ?2 RETURNING data')
       .bind(ownerId, photoId)
-      .run();
+      .first<Row>();
+    return row ? toPhoto(row) : undefined;
   }
 }

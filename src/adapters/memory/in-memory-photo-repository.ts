@@ -1,5 +1,6 @@
 import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-repository.js';
 import { VersionConflictError } from '../../domain/errors.js';
+import { ImageAnalysis } from '../../domain/image-analysis.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import type { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
@@ -40,10 +41,29 @@ export class InMemoryPhotoRepository implements PhotoRepository {
   }
 
   async listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage> {
+    return this.page(ownerId, options, () => true);
+  }
+
+  async listByLabel(
+    ownerId: OwnerId,
+    label: string,
+    options: { limit: number; after?: PhotoId },
+  ): Promise<PhotoPage> {
+    const key = ImageAnalysis.labelKey(label);
+    return this.page(ownerId, options, (p) =>
+      (p.labels ?? []).some((l) => ImageAnalysis.labelKey(l.name) === key),
+    );
+  }
+
+  private page(
+    ownerId: OwnerId,
+    options: { limit: number; after?: PhotoId },
+    wanted: (photo: Photo) => boolean,
+  ): PhotoPage {
     const { after } = options;
     // Ids are UUIDv7: their string order is their time order.
     const newestFirst = [...(this.owners.get(ownerId)?.values() ?? [])]
-      .filter((p) => after === undefined || p.id < after)
+      .filter((p) => wanted(p) && (after === undefined || p.id < after))
       .sort((a, b) => (a.id < b.id ? 1 : -1));
     const items = newestFirst.slice(0, options.limit);
     const last = newestFirst.length > options.limit ? items.at(-1)?.id : undefined;
@@ -60,7 +80,10 @@ export class InMemoryPhotoRepository implements PhotoRepository {
       .slice(0, limit);
   }
 
-  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
-    this.owners.get(ownerId)?.delete(photoId);
+  async delete(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined> {
+    const photos = this.owners.get(ownerId);
+    const removed = photos?.get(photoId);
+    photos?.delete(photoId);
+    return removed;
   }
 }

@@ -24,12 +24,27 @@ export interface PhotoRepository {
   /** Newest first, at most `limit`, starting after the photo `after` when given. */
   listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage>;
   /**
+   * The owner's photos with this label (`ImageAnalysis.labelKey`: any case), newest
+   * first, paged as listByOwner. Tables keep an index of labels under the owner's
+   * partition, written by `save` with single-item writes; a photo is listed only
+   * while its record has the label.
+   */
+  listByLabel(
+    ownerId: OwnerId,
+    label: string,
+    options: { limit: number; after?: PhotoId },
+  ): Promise<PhotoPage>;
+  /**
    * Pending photos of any owner whose upload's purge time (`upload.purgeAt`)
    * is at or before `now`, at most `limit`: what the sweep deletes where the
    * store has no expiry of its own (D1, memory). DynamoDB expires them itself
    * by TTL; its adapter answers with a Scan, for completeness.
    */
   listPurgeable(now: Date, limit: number): Promise<readonly Photo[]>;
-  /** Removes the record; a missing one is not an error. */
-  delete(ownerId: OwnerId, photoId: PhotoId): Promise<void>;
+  /**
+   * Removes the record and returns it as it was, in one write; a missing one is
+   * not an error and returns undefined. Of two concurrent deletes of a record,
+   * one gets it: that caller alone releases what the photo counted for.
+   */
+  delete(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined>;
 }

@@ -7,7 +7,12 @@ export interface ThumbnailJob {
   readonly photoId: PhotoId;
 }
 
-/** Decouples uploads from thumbnail rendering. Delivery is at least once. */
+/**
+ * Decouples uploads from the work done on them: a job is delivered to every
+ * consumer (thumbnails, analysis), each through its own queue, where the
+ * runtime fans out (memory bus, one Queues message per consumer; on AWS, S3's
+ * notification through SNS). Delivery is at least once.
+ */
 export interface ThumbnailQueue {
   enqueue(job: ThumbnailJob): Promise<void>;
 }

@@ -1,16 +1,19 @@
 import { PhotoNotFoundError, UploadAlreadyReceivedError } from '../../domain/errors.js';
 import type { OwnerId } from '../../domain/owner-id.js';
+import { Usage } from '../../domain/owner-usage.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
+import type { UsageLedger } from '../ports/usage-ledger.js';
 
 /**
  * Cancels an upload that has not completed: aborts its multipart upload (every
  * part goes with it), deletes an original that landed but was not accepted
- * yet, then the photo. Nothing is left in storage. Once the upload has
+ * yet, then the photo, and releases what it counted against the owner's quota.
+ * Nothing is left in storage. Once the upload has
  * completed there is nothing to cancel (the photo is deleted as a photo);
  * another owner's upload is not found.
  */
@@ -19,6 +22,7 @@ export class AbortUpload {
     private readonly photos: PhotoRepository,
     private readonly blobs: BlobStore,
     private readonly multipart: MultipartUploads,
+    private readonly usage: UsageLedger,
   ) {}
 
   async execute(input: {
@@ -32,7 +36,8 @@ export class AbortUpload {
     const upload = photo.upload?.multipart;
     if (upload) await this.multipart.abort(key, upload.uploadId);
     await this.blobs.deleteMany([key]);
-    await this.photos.delete(photo.ownerId, photo.id);
+    const removed = await this.photos.delete(photo.ownerId, photo.id);
+    if (removed) await this.usage.release(removed.ownerId, Usage.of(removed));
     return ok(undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { PhotoNotFoundError } from '../../domain/errors.js';
 import type { OwnerId } from '../../domain/owner-id.js';
+import { Usage } from '../../domain/owner-usage.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -7,12 +8,25 @@ import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
+import type { UsageLedger } from '../ports/usage-ledger.js';
 
 /**
  * Removes a photo: its original, every rendition, then the record (and, for
  * a photo still pending, its multipart upload with any parts). Objects go
  * first so that a crash half-way leaves a record to delete again, never an
  * orphan object. Repeating it answers not-found.
+ *
+ * What "nothing of it is left" means exactly: no current object under the
+ * photo's keys and no record, so no URL, list or job can reach it again.
+ * Where storage keeps versions (the versioned S3 bucket on AWS), each delete
+ * leaves the previous version behind as a noncurrent one, which only an
+ * operator can read or restore and which the bucket's lifecycle rules delete
+ * for good (originals after 30 days by default, renditions after 1 day); the
+ * table's point-in-time recovery keeps the record's history for 35 days. R2
+ * and the memory store keep no versions: there the bytes are gone at once.
+ *
+ * What the photo counted against its owner's quota is released by the call
+ * whose delete removed the record, so two deletes at once release it once.
  */
 export class DeletePhoto {
   constructor(
@@ -20,6 +34,7 @@ export class DeletePhoto {
     private readonly blobs: BlobStore,
     private readonly settings: RenditionSettings,
     private readonly multipart: MultipartUploads,
+    private readonly usage: UsageLedger,
   ) {}
 
   async execute(input: { ownerId: OwnerId; photoId: PhotoId }): Promise<Result<void, PhotoNotFoundError>> {
@@ -28,14 +43,18 @@ export class DeletePhoto {
     // Keys are deterministic, so also delete every rendition the current
     // presets would have made: a job that stored renditions but crashed before
     // saving the record must not leave them behind.
-    const keys = new Set<string>([StorageKeys.original(photo.ownerId, photo.id)]);
+    const keys = new Set<string>([
+      StorageKeys.original(photo.ownerId, photo.id),
+      StorageKeys.analysisImage(photo.ownerId, photo.id),
+    ]);
     for (const r of photo.renditions) keys.add(r.key);
     for (const p of this.settings.presets)
       keys.add(StorageKeys.rendition(photo.ownerId, photo.id, p.name, this.settings.format));
     const upload = photo.status === 'pending' ? photo.upload?.multipart : undefined;
     if (upload) await this.multipart.abort(StorageKeys.original(photo.ownerId, photo.id), upload.uploadId);
     await this.blobs.deleteMany([...keys]);
-    await this.photos.delete(photo.ownerId, photo.id);
+    const removed = await this.photos.delete(photo.ownerId, photo.id);
+    if (removed) await this.usage.release(removed.ownerId, Usage.of(removed));
     return ok(undefined);
   }
 }

@@ -58,8 +58,7 @@ export class GenerateThumbnail {
   async execute(input: GenerateThumbnailInput): Promise<ThumbnailOutcome> {
     const photo = await this.photos.get(input.ownerId, input.photoId);
     if (!photo) return { kind: 'skipped', reason: 'deleted' };
-    if (photo.status === 'ready' || photo.status === 'failed')
-      return { kind: 'skipped', reason: 'already-done' };
+    if (GenerateThumbnail.done(photo)) return { kind: 'skipped', reason: 'already-done' };
 
     const originalKey = StorageKeys.original(photo.ownerId, photo.id);
     const original = await this.blobs.get(originalKey);
@@ -104,25 +103,37 @@ export class GenerateThumbnail {
       ),
     );
 
-    const ready = Photo.markReady(
-      photo,
-      {
-        contentType,
-        width: output.width,
-        height: output.height,
-        renditions,
-        placeholder: output.placeholder,
-        checksum: await sha256Hex(original.bytes),
-      },
-      this.clock.now(),
-    );
-    const saved = await this.photos.save(ready);
-    if (saved.ok) return { kind: 'ready', photo: ready };
-    return this.afterConflict(
-      photo,
-      saved.error,
-      renditions.map((r) => r.key),
-    );
+    const result = {
+      contentType,
+      width: output.width,
+      height: output.height,
+      renditions,
+      placeholder: output.placeholder,
+      checksum: await sha256Hex(original.bytes),
+    };
+    let base = photo;
+    // Another consumer (analysis) may write the record while we render: apply ours on top of
+    // what it wrote rather than render again. A few tries, then the queue's retry.
+    for (let attempt = 1; ; attempt++) {
+      const ready = Photo.markReady(base, result, this.clock.now());
+      const saved = await this.photos.save(ready);
+      if (saved.ok) return { kind: 'ready', photo: ready };
+      const current = await this.photos.get(photo.ownerId, photo.id);
+      if (!current || GenerateThumbnail.done(current) || attempt === 3) {
+        return this.afterConflict(
+          photo,
+          saved.error,
+          renditions.map((r) => r.key),
+          current,
+        );
+      }
+      base = current;
+    }
+  }
+
+  /** Nothing left to render: ready, failed, or rejected by moderation. */
+  private static done(photo: Photo): boolean {
+    return photo.status === 'ready' || photo.status === 'failed' || photo.status === 'rejected';
   }
 
   private async fail(
@@ -146,15 +157,15 @@ export class GenerateThumbnail {
     photo: Photo,
     conflict: Error,
     written: readonly string[],
+    known?: Photo | undefined,
   ): Promise<ThumbnailOutcome> {
-    const current = await this.photos.get(photo.ownerId, photo.id);
+    const current = known ?? (await this.photos.get(photo.ownerId, photo.id));
     if (!current) {
       // Deleted while we rendered: take back what we wrote, so nothing of it is left.
       if (written.length > 0) await this.blobs.deleteMany(written);
       return { kind: 'skipped', reason: 'deleted' };
     }
-    if (current.status === 'ready' || current.status === 'failed')
-      return { kind: 'skipped', reason: 'already-done' };
+    if (GenerateThumbnail.done(current)) return { kind: 'skipped', reason: 'already-done' };
     throw conflict;
   }
 }

@@ -16,6 +16,8 @@ export interface ListGalleryInput {
   /** 1-100; 24 when absent. */
   readonly limit?: number;
   readonly cursor?: string;
+  /** Only photos with this label (any case). */
+  readonly label?: string;
 }
 
 export interface GalleryPage {
@@ -65,7 +67,11 @@ export class ListGallery {
     const shown: Photo[] = [];
     let last: PhotoId | undefined;
     for (let read = 0; read < MAX_READS; read++) {
-      const page = await this.photos.listByOwner(input.ownerId, after ? { limit, after } : { limit });
+      const options = after ? { limit, after } : { limit };
+      const page =
+        input.label === undefined
+          ? await this.photos.listByOwner(input.ownerId, options)
+          : await this.photos.listByLabel(input.ownerId, input.label, options);
       let looked = 0;
       for (const photo of page.items) {
         if (shown.length === limit) break;

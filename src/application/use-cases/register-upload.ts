@@ -1,9 +1,15 @@
 import { ContentType } from '../../domain/content-type.js';
-import { FileTooLargeError, InvalidInputError, type UnsupportedMediaTypeError } from '../../domain/errors.js';
+import {
+  FileTooLargeError,
+  InvalidInputError,
+  type QuotaExceededError,
+  type UnsupportedMediaTypeError,
+} from '../../domain/errors.js';
 import { type Limits, maxOriginalBytesOf } from '../../domain/limits.js';
 import { MediaKind } from '../../domain/media-kind.js';
 import { MultipartPlan } from '../../domain/multipart-plan.js';
 import type { OwnerId } from '../../domain/owner-id.js';
+import type { Usage } from '../../domain/owner-usage.js';
 import { PendingUpload } from '../../domain/pending-upload.js';
 import { Photo } from '../../domain/photo.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -13,6 +19,7 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
 import type { UploadTarget, UrlSigner } from '../ports/url-signer.js';
+import type { UsageLedger } from '../ports/usage-ledger.js';
 
 export interface RegisterUploadInput {
   readonly ownerId: OwnerId;
@@ -42,7 +49,11 @@ export interface MultipartTarget {
 /** How a client sends the bytes of a registered upload. */
 export type UploadInstructions = UploadTarget | MultipartTarget;
 
-export type RegisterUploadError = InvalidInputError | UnsupportedMediaTypeError | FileTooLargeError;
+export type RegisterUploadError =
+  | InvalidInputError
+  | UnsupportedMediaTypeError
+  | FileTooLargeError
+  | QuotaExceededError;
 
 // Control characters and path separators make a name unsafe to show or to offer as a download name.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -62,16 +73,22 @@ export function checkFilename(filename: string): Result<string, InvalidInputErro
 
 /**
  * Registers an upload: checks the declared name, type and size against the
- * limits of its kind, and records a `pending` photo with when its upload
- * expires. A size over the multipart threshold starts a multipart upload in
- * storage, whose id the record keeps; a smaller one gets a signed target that
- * accepts exactly the declared bytes.
+ * limits of its kind, counts the photo and its size against the owner's quota
+ * (refused over it, before storage is asked for anything), and records a
+ * `pending` photo with when its upload expires. A size over the multipart
+ * threshold starts a multipart upload in storage, whose id the record keeps; a
+ * smaller one gets a signed target that accepts exactly the declared bytes.
+ *
+ * The photo counts from here until its record is removed (DeletePhoto,
+ * AbortUpload, SweepStaleUploads or the table's own expiry), which releases it;
+ * if registering fails half-way, it is released at once.
  */
 export class RegisterUpload {
   constructor(
     private readonly photos: PhotoRepository,
     private readonly signer: UrlSigner,
     private readonly multipart: MultipartUploads,
+    private readonly usage: UsageLedger,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly limits: Limits,
@@ -90,6 +107,23 @@ export class RegisterUpload {
     const limit = maxOriginalBytesOf(this.limits, MediaKind.of(contentType.value));
     if (input.size > limit) return err(new FileTooLargeError(input.size, limit));
 
+    const counted: Usage = { photos: 1, bytes: input.size };
+    const reserved = await this.usage.reserve(input.ownerId, counted, this.limits.ownerQuota ?? {});
+    if (!reserved.ok) return reserved;
+    try {
+      return ok(await this.register(input, filename.value, contentType.value));
+    } catch (error) {
+      // Nothing was recorded: the photo does not count.
+      await this.usage.release(input.ownerId, counted);
+      throw error;
+    }
+  }
+
+  private async register(
+    input: RegisterUploadInput,
+    filename: string,
+    contentType: ContentType,
+  ): Promise<{ photo: Photo; upload: UploadInstructions }> {
     const id = this.ids.newPhotoId();
     const now = this.clock.now();
     const key = StorageKeys.original(input.ownerId, id);
@@ -98,21 +132,21 @@ export class RegisterUpload {
     let pending: PendingUpload;
     if (input.multipart !== false && input.size > this.limits.multipartThresholdBytes) {
       const plan = MultipartPlan.of(input.size, this.limits.multipartPartBytes);
-      const uploadId = await this.multipart.create(key, { contentType: contentType.value });
+      const uploadId = await this.multipart.create(key, { contentType });
       const expiresAt = new Date(now.getTime() + this.multipart.partUrlTtlSeconds * 1000);
       const { partSize, partCount } = plan;
       pending = PendingUpload.until(expiresAt, grace, { uploadId, partSize, partCount });
       upload = { method: 'MULTIPART', partSize, partCount, expiresAt: expiresAt.toISOString() };
     } else {
-      upload = await this.signer.signUpload(key, { contentType: contentType.value, size: input.size });
+      upload = await this.signer.signUpload(key, { contentType, size: input.size });
       pending = PendingUpload.until(new Date(upload.expiresAt), grace);
     }
 
     const photo = Photo.register({
       id,
       ownerId: input.ownerId,
-      filename: filename.value,
-      contentType: contentType.value,
+      filename,
+      contentType,
       size: input.size,
       now,
       upload: pending,
@@ -120,6 +154,6 @@ export class RegisterUpload {
     const saved = await this.photos.save(photo);
     // A fresh time-ordered id cannot collide; a conflict here is a broken store.
     if (!saved.ok) throw saved.error;
-    return ok({ photo, upload });
+    return { photo, upload };
   }
 }

@@ -1,9 +1,11 @@
+import { Usage } from '../../domain/owner-usage.js';
 import { Photo } from '../../domain/photo.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MultipartUploads } from '../ports/multipart-uploads.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
+import type { UsageLedger } from '../ports/usage-ledger.js';
 
 /** Photos the sweep looks at per run, by default. */
 export const SWEEP_BATCH = 100;
@@ -11,10 +13,12 @@ export const SWEEP_BATCH = 100;
 /**
  * Deletes photos whose upload expired and never completed, once their grace
  * period is over: the multipart upload with its parts, an original that
- * landed but was never accepted, then the record. Where the store has no
+ * landed but was never accepted, then the record, releasing what the photo
+ * counted against its owner's quota. Where the store has no
  * expiry of its own (D1, memory) something runs it on a timer: the Worker's
  * cron trigger, the dev server's interval. On AWS DynamoDB's TTL deletes the
- * records and the bucket's lifecycle rules the objects.
+ * records and the bucket's lifecycle rules the objects; the table's stream
+ * tells the Lambda that releases the quota (ReleasePurgedUploads).
  *
  * Each photo is read again before it goes: one resumed since the listing
  * (its purge time moved) or completed meanwhile is kept.
@@ -24,6 +28,7 @@ export class SweepStaleUploads {
     private readonly photos: PhotoRepository,
     private readonly blobs: BlobStore,
     private readonly multipart: MultipartUploads,
+    private readonly usage: UsageLedger,
     private readonly clock: Clock,
   ) {}
 
@@ -39,7 +44,9 @@ export class SweepStaleUploads {
       const key = StorageKeys.original(photo.ownerId, photo.id);
       if (photo.upload.multipart) await this.multipart.abort(key, photo.upload.multipart.uploadId);
       await this.blobs.deleteMany([key]);
-      await this.photos.delete(photo.ownerId, photo.id);
+      const removed = await this.photos.delete(photo.ownerId, photo.id);
+      if (!removed) continue;
+      await this.usage.release(removed.ownerId, Usage.of(removed));
       deleted++;
     }
     return { deleted };

@@ -3,6 +3,7 @@ import {
   FileTooLargeError,
   type InvalidInputError,
   type PhotoNotFoundError,
+  type QuotaExceededError,
   UnsupportedMediaTypeError,
   type UploadMissingError,
 } from '../../domain/errors.js';
@@ -12,6 +13,7 @@ import type { Photo } from '../../domain/photo.js';
 import { err, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { AbortUpload } from './abort-upload.js';
 import type { AcceptUpload } from './accept-upload.js';
 import type { RegisterUpload } from './register-upload.js';
 
@@ -25,17 +27,21 @@ export type UploadPhotoError =
   | InvalidInputError
   | UnsupportedMediaTypeError
   | FileTooLargeError
+  | QuotaExceededError
   | PhotoNotFoundError
   | UploadMissingError;
 
 /**
  * A small upload through the API itself: the type is sniffed from the bytes
- * (the client's word is not asked), then it is registered, stored and accepted.
+ * (the client's word is not asked), then it is registered (counted against the
+ * owner's quota), stored and accepted. If storing the bytes fails, the upload
+ * is aborted, so the failed upload neither stays pending nor counts.
  */
 export class UploadPhoto {
   constructor(
     private readonly register: RegisterUpload,
     private readonly accept: AcceptUpload,
+    private readonly abort: AbortUpload,
     private readonly blobs: BlobStore,
     private readonly limits: Limits,
     /**
@@ -67,7 +73,14 @@ export class UploadPhoto {
     });
     if (!registered.ok) return registered;
     const { photo } = registered.value;
-    await this.blobs.put(StorageKeys.original(photo.ownerId, photo.id), input.bytes, { contentType });
+    try {
+      await this.blobs.put(StorageKeys.original(photo.ownerId, photo.id), input.bytes, { contentType });
+    } catch (error) {
+      // The storage failure is what the caller hears. Should the abort fail too, the photo
+      // stays pending, hidden once its upload expires, and is purged (and released) then.
+      await this.abort.execute({ ownerId: photo.ownerId, photoId: photo.id }).catch(() => undefined);
+      throw error;
+    }
     return this.accept.execute({
       ownerId: photo.ownerId,
       photoId: photo.id,

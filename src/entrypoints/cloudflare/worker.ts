@@ -2,7 +2,9 @@
  * The Cloudflare Worker: `fetch` serves the HTTP API (the same `createApp` as
  * Node and Lambda), the signed `/files` routes from R2 and the gallery's
  * `config.json` (the page itself is static assets, served before the Worker
- * runs); `queue` renders the thumbnail jobs of the Queues consumer;
+ * runs); `queue` renders the thumbnail jobs of the Queues consumer and, where
+ * the `AI` binding and the `ANALYSIS_QUEUE` var are set, analyses the jobs of the
+ * analysis queue with Workers AI;
  * `scheduled` sweeps stale uploads on the cron trigger.
  *
  * The container is built once per isolate, on the first event, because
@@ -12,8 +14,10 @@ import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloud
 import { Hono } from 'hono';
 import { Container } from 'inversify';
 import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
+import type { AnalyzeMedia } from '../../application/use-cases/analyze-media.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
 import type { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
+import { analysisJobEntry } from '../composition/analysis-job-log.js';
 import { type CloudflareConfig, parseCloudflareConfig } from '../composition/cloudflare-config.js';
 import { cloudflareAdapters } from '../composition/cloudflare-module.js';
 import { identityFor, pageConfigFor } from '../composition/config-env.js';
@@ -32,6 +36,8 @@ interface Runtime {
   readonly app: Hono;
   readonly generateThumbnail: GenerateThumbnail;
   readonly sweepStaleUploads: SweepStaleUploads;
+  /** Where the `AI` binding is: the analysis consumer. */
+  readonly analyzeMedia: AnalyzeMedia | undefined;
 }
 
 const runtimes = new WeakMap<WorkerEnv, Runtime>();
@@ -63,6 +69,7 @@ function runtime(env: WorkerEnv): Runtime {
     app,
     generateThumbnail: container.get(T.GenerateThumbnail),
     sweepStaleUploads: container.get(T.SweepStaleUploads),
+    analyzeMedia: env.AI ? container.get(T.AnalyzeMedia) : undefined,
   };
   runtimes.set(env, made);
   return made;
@@ -115,6 +122,45 @@ async function handleBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promis
 }
 
 /**
+ * One batch of the analysis queue, settled per message as thumbnail jobs are:
+ * acknowledged once analysed (a refused image is recorded on the photo), retried
+ * when the job threw, dead-lettered after `max_retries`.
+ */
+async function handleAnalysisBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+  const { analyzeMedia } = runtime(env);
+  for (const message of batch.messages) {
+    const job = ThumbnailJobMessage.parse(message.body);
+    if (!job.ok || !analyzeMedia) {
+      const error = job.ok ? 'no AI binding to analyse with' : job.error.message;
+      log({ level: 'error', msg: 'analysis message dropped', messageId: message.id, error });
+      message.ack();
+      continue;
+    }
+    const started = Date.now();
+    try {
+      const outcome = await analyzeMedia.execute(job.value);
+      log({
+        level: 'info',
+        msg: 'analysis job',
+        messageId: message.id,
+        ...analysisJobEntry(job.value, outcome, Date.now() - started),
+      });
+      message.ack();
+    } catch (error) {
+      log({
+        level: 'error',
+        msg: 'analysis job failed; Queues will redeliver it',
+        messageId: message.id,
+        attempts: message.attempts,
+        ...job.value,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      message.retry();
+    }
+  }
+}
+
+/**
  * The cron trigger (wrangler.jsonc `triggers.crons`): deletes photos whose
  * upload expired and never completed, once their grace period is over, with
  * their parts. D1 has no TTL as DynamoDB has, so this is the sweep.
@@ -129,6 +175,9 @@ export default {
     return runtime(env).app.fetch(request, env, ctx as never);
   },
   queue(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+    if (env.ANALYSIS_QUEUE !== undefined && batch.queue === env.ANALYSIS_QUEUE) {
+      return handleAnalysisBatch(batch, env);
+    }
     return handleBatch(batch, env);
   },
   scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {

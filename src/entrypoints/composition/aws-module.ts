@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContainerModule } from 'inversify';
 import { DynamoDbPhotoRepository } from '../../adapters/aws/dynamodb-photo-repository.js';
+import { DynamoDbUsageLedger } from '../../adapters/aws/dynamodb-usage-ledger.js';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store.js';
 import { S3MultipartUploads } from '../../adapters/aws/s3-multipart-uploads.js';
 import { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
@@ -10,6 +11,15 @@ import { S3UrlSigner } from '../../adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../adapters/aws/sqs-thumbnail-queue.js';
 import type { AwsConfig } from './aws-config.js';
 import { TOKENS as T } from './tokens.js';
+
+/** Options of {@link awsAdapters}. */
+export interface AwsAdapterOptions {
+  /**
+   * Wraps each SDK client once it is made: the Lambdas pass Powertools Tracer's
+   * `captureAWSv3Client`, so every S3, SQS and DynamoDB call is an X-Ray subsegment.
+   */
+  readonly instrument?: <C extends object>(client: C) => C;
+}
 
 /**
  * S3 (multipart uploads too), SQS and DynamoDB behind the ports. Clients are made once per container
@@ -24,11 +34,12 @@ import { TOKENS as T } from './tokens.js';
  * @example
  * container.load(coreModule(config), awsAdapters(config));
  */
-export function awsAdapters(config: AwsConfig): ContainerModule {
+export function awsAdapters(config: AwsConfig, options: AwsAdapterOptions = {}): ContainerModule {
+  const instrument = options.instrument ?? (<C>(client: C) => client);
   return new ContainerModule(({ bind }) => {
     bind(T.S3Client)
-      .toResolvedValue(
-        () =>
+      .toResolvedValue(() =>
+        instrument(
           new S3Client({
             region: config.region,
             forcePathStyle: config.forcePathStyle,
@@ -36,13 +47,16 @@ export function awsAdapters(config: AwsConfig): ContainerModule {
             requestChecksumCalculation: 'WHEN_REQUIRED',
             responseChecksumValidation: 'WHEN_REQUIRED',
           }),
+        ),
       )
       .inSingletonScope();
     bind(T.SQSClient)
-      .toResolvedValue(() => new SQSClient({ region: config.region, useQueueUrlAsEndpoint: false }))
+      .toResolvedValue(() =>
+        instrument(new SQSClient({ region: config.region, useQueueUrlAsEndpoint: false })),
+      )
       .inSingletonScope();
     bind(T.DynamoDBClient)
-      .toResolvedValue(() => new DynamoDBClient({ region: config.region }))
+      .toResolvedValue(() => instrument(new DynamoDBClient({ region: config.region })))
       .inSingletonScope();
 
     bind(T.BlobStore)
@@ -83,6 +97,12 @@ export function awsAdapters(config: AwsConfig): ContainerModule {
     bind(T.PhotoRepository)
       .toResolvedValue(
         (dynamo) => new DynamoDbPhotoRepository(dynamo, { tableName: config.table }),
+        [T.DynamoDBClient],
+      )
+      .inSingletonScope();
+    bind(T.UsageLedger)
+      .toResolvedValue(
+        (dynamo) => new DynamoDbUsageLedger(dynamo, { tableName: config.table }),
         [T.DynamoDBClient],
       )
       .inSingletonScope();

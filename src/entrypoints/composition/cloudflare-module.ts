@@ -1,9 +1,11 @@
 import { ContainerModule } from 'inversify';
 import { CloudflareImagesProcessor } from '../../adapters/cloudflare/cloudflare-images-processor.js';
 import { D1PhotoRepository } from '../../adapters/cloudflare/d1-photo-repository.js';
+import { D1UsageLedger } from '../../adapters/cloudflare/d1-usage-ledger.js';
 import { QueuesThumbnailQueue } from '../../adapters/cloudflare/queues-thumbnail-queue.js';
 import { R2BlobStore } from '../../adapters/cloudflare/r2-blob-store.js';
 import { R2MultipartUploads } from '../../adapters/cloudflare/r2-multipart-uploads.js';
+import { WorkersAiImageAnalyzer } from '../../adapters/cloudflare/workers-ai-image-analyzer.js';
 import type { HmacUrlSigner } from '../../adapters/crypto/hmac-url-signer.js';
 import type { WorkerEnv } from '../cloudflare/worker-env.js';
 import type { CloudflareConfig } from './cloudflare-config.js';
@@ -23,8 +25,12 @@ export function cloudflareAdapters(env: WorkerEnv, config: CloudflareConfig): Co
   return new ContainerModule(({ bind }) => {
     bind(T.BlobStore).toConstantValue(new R2BlobStore(env.PHOTOS));
     bind(T.PhotoRepository).toConstantValue(new D1PhotoRepository(env.DB));
-    bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(env.THUMBNAIL_JOBS));
+    bind(T.UsageLedger).toConstantValue(new D1UsageLedger(env.DB));
+    // One message per consumer queue: the fan-out (docs/cloudflare.md).
+    const consumers = [env.THUMBNAIL_JOBS, ...(env.ANALYSIS_JOBS ? [env.ANALYSIS_JOBS] : [])];
+    bind(T.ThumbnailQueue).toConstantValue(new QueuesThumbnailQueue(...consumers));
     bind(T.ImageProcessor).toConstantValue(new CloudflareImagesProcessor(env.IMAGES));
+    if (env.AI) bind(T.ImageAnalyzer).toConstantValue(new WorkersAiImageAnalyzer(env.AI));
     bindHmacUrlSigner(bind, {
       secret: config.urlSecret,
       baseUrl: config.filesBaseUrl,

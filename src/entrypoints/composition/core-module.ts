@@ -3,6 +3,11 @@ import { SystemClock } from '../../adapters/system/system-clock.js';
 import { UuidV7IdGenerator } from '../../adapters/system/uuid-v7-id-generator.js';
 import { AbortUpload } from '../../application/use-cases/abort-upload.js';
 import { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import {
+  type AnalysisSettings,
+  AnalyzeMedia,
+  defaultAnalysisSettings,
+} from '../../application/use-cases/analyze-media.js';
 import { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
@@ -10,6 +15,7 @@ import { GetPhoto } from '../../application/use-cases/get-photo.js';
 import { GetUpload } from '../../application/use-cases/get-upload.js';
 import { ListGallery } from '../../application/use-cases/list-gallery.js';
 import { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import { ReleasePurgedUploads } from '../../application/use-cases/release-purged-uploads.js';
 import { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
 import { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
 import { UploadPhoto } from '../../application/use-cases/upload-photo.js';
@@ -23,6 +29,8 @@ export interface CoreConfig {
   readonly renditions: RenditionSettings;
   /** Storage announces new originals itself (S3 notifications), so direct and multipart uploads queue no job. */
   readonly storageAnnouncesUploads?: boolean;
+  /** Label threshold and moderation policy (defaults: `defaultAnalysisSettings`). */
+  readonly analysis?: AnalysisSettings;
 }
 
 /**
@@ -39,9 +47,9 @@ export function coreModule(config: CoreConfig): ContainerModule {
 
     bind(T.RegisterUpload)
       .toResolvedValue(
-        (photos, signer, multipart, ids, clock, limits) =>
-          new RegisterUpload(photos, signer, multipart, ids, clock, limits),
-        [T.PhotoRepository, T.UrlSigner, T.MultipartUploads, T.IdGenerator, T.Clock, T.Limits],
+        (photos, signer, multipart, usage, ids, clock, limits) =>
+          new RegisterUpload(photos, signer, multipart, usage, ids, clock, limits),
+        [T.PhotoRepository, T.UrlSigner, T.MultipartUploads, T.UsageLedger, T.IdGenerator, T.Clock, T.Limits],
       )
       .inSingletonScope();
     bind(T.AcceptUpload)
@@ -52,9 +60,9 @@ export function coreModule(config: CoreConfig): ContainerModule {
       .inSingletonScope();
     bind(T.UploadPhoto)
       .toResolvedValue(
-        (register, accept, blobs, limits) =>
-          new UploadPhoto(register, accept, blobs, limits, config.storageAnnouncesUploads ?? false),
-        [T.RegisterUpload, T.AcceptUpload, T.BlobStore, T.Limits],
+        (register, accept, abort, blobs, limits) =>
+          new UploadPhoto(register, accept, abort, blobs, limits, config.storageAnnouncesUploads ?? false),
+        [T.RegisterUpload, T.AcceptUpload, T.AbortUpload, T.BlobStore, T.Limits],
       )
       .inSingletonScope();
     bind(T.GenerateThumbnail)
@@ -62,6 +70,23 @@ export function coreModule(config: CoreConfig): ContainerModule {
         (photos, blobs, processor, clock, limits, settings) =>
           new GenerateThumbnail(photos, blobs, processor, clock, limits, settings),
         [T.PhotoRepository, T.BlobStore, T.ImageProcessor, T.Clock, T.Limits, T.RenditionSettings],
+      )
+      .inSingletonScope();
+    // Resolved only where an ImageAnalyzer is bound (the analysis workers, the dev server).
+    bind(T.AnalysisSettings).toConstantValue(config.analysis ?? defaultAnalysisSettings);
+    bind(T.AnalyzeMedia)
+      .toResolvedValue(
+        (photos, blobs, processor, analyzer, clock, limits, settings) =>
+          new AnalyzeMedia(photos, blobs, processor, analyzer, clock, limits, settings),
+        [
+          T.PhotoRepository,
+          T.BlobStore,
+          T.ImageProcessor,
+          T.ImageAnalyzer,
+          T.Clock,
+          T.Limits,
+          T.AnalysisSettings,
+        ],
       )
       .inSingletonScope();
     bind(T.ListGallery)
@@ -75,8 +100,9 @@ export function coreModule(config: CoreConfig): ContainerModule {
       .inSingletonScope();
     bind(T.DeletePhoto)
       .toResolvedValue(
-        (photos, blobs, settings, multipart) => new DeletePhoto(photos, blobs, settings, multipart),
-        [T.PhotoRepository, T.BlobStore, T.RenditionSettings, T.MultipartUploads],
+        (photos, blobs, settings, multipart, usage) =>
+          new DeletePhoto(photos, blobs, settings, multipart, usage),
+        [T.PhotoRepository, T.BlobStore, T.RenditionSettings, T.MultipartUploads, T.UsageLedger],
       )
       .inSingletonScope();
 
@@ -101,15 +127,19 @@ export function coreModule(config: CoreConfig): ContainerModule {
       .inSingletonScope();
     bind(T.AbortUpload)
       .toResolvedValue(
-        (photos, blobs, multipart) => new AbortUpload(photos, blobs, multipart),
-        [T.PhotoRepository, T.BlobStore, T.MultipartUploads],
+        (photos, blobs, multipart, usage) => new AbortUpload(photos, blobs, multipart, usage),
+        [T.PhotoRepository, T.BlobStore, T.MultipartUploads, T.UsageLedger],
       )
       .inSingletonScope();
     bind(T.SweepStaleUploads)
       .toResolvedValue(
-        (photos, blobs, multipart, clock) => new SweepStaleUploads(photos, blobs, multipart, clock),
-        [T.PhotoRepository, T.BlobStore, T.MultipartUploads, T.Clock],
+        (photos, blobs, multipart, usage, clock) =>
+          new SweepStaleUploads(photos, blobs, multipart, usage, clock),
+        [T.PhotoRepository, T.BlobStore, T.MultipartUploads, T.UsageLedger, T.Clock],
       )
+      .inSingletonScope();
+    bind(T.ReleasePurgedUploads)
+      .toResolvedValue((usage) => new ReleasePurgedUploads(usage), [T.UsageLedger])
       .inSingletonScope();
   });
 }

@@ -3,6 +3,7 @@ import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
 import { type AuthConfig, authConfig, authVars, originList, parseEnv, requireJwtVars } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
+import { optionalLimit } from './upload-limits-env.js';
 
 /** Everything `npm run dev` needs, parsed once at start. */
 export interface DevConfig extends CoreConfig {
@@ -23,12 +24,16 @@ const Env = z
     ...authVars('dev'),
     ALLOWED_ORIGINS: originList('*'),
     URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // The per-owner quota, off unless set: to try the page's answer to a full account.
+    QUOTA_MAX_PHOTOS: optionalLimit,
+    QUOTA_MAX_BYTES: optionalLimit,
   })
   .superRefine(requireJwtVars);
 
 /**
  * Reads the dev server's environment: PORT, HOST, AUTH_MODE (dev by default)
- * with its JWT and OIDC variables, ALLOWED_ORIGINS and URL_SIGNING_SECRET. Throws an
+ * with its JWT and OIDC variables, ALLOWED_ORIGINS, URL_SIGNING_SECRET and the
+ * quota (QUOTA_MAX_PHOTOS, QUOTA_MAX_BYTES; off by default). Throws an
  * Error naming every bad variable.
  *
  * @example
@@ -42,7 +47,17 @@ export function parseDevConfig(env: Readonly<Record<string, string | undefined>>
     auth: authConfig(e),
     allowedOrigins: e.ALLOWED_ORIGINS,
     ...(e.URL_SIGNING_SECRET ? { urlSecret: e.URL_SIGNING_SECRET } : {}),
-    limits: defaultLimits,
+    limits: {
+      ...defaultLimits,
+      ...(e.QUOTA_MAX_PHOTOS || e.QUOTA_MAX_BYTES
+        ? {
+            ownerQuota: {
+              ...(e.QUOTA_MAX_PHOTOS ? { maxPhotos: e.QUOTA_MAX_PHOTOS } : {}),
+              ...(e.QUOTA_MAX_BYTES ? { maxBytes: e.QUOTA_MAX_BYTES } : {}),
+            },
+          }
+        : {}),
+    },
     renditions: defaultRenditionSettings,
   };
 }

@@ -6,6 +6,8 @@ import {
   InMemoryThumbnailQueue,
   type InMemoryThumbnailQueueOptions,
 } from '../../adapters/memory/in-memory-thumbnail-queue.js';
+import { InMemoryUploadBus } from '../../adapters/memory/in-memory-upload-bus.js';
+import { InMemoryUsageLedger } from '../../adapters/memory/in-memory-usage-ledger.js';
 import { bindHmacUrlSigner } from './hmac-signer-binding.js';
 import { TOKENS as T } from './tokens.js';
 
@@ -22,18 +24,22 @@ export interface MemoryConfig {
 }
 
 /**
- * In-memory storage, table, queue and multipart uploads, and HMAC-signed
+ * In-memory storage, table, consumer queues behind a bus (thumbnails), multipart uploads, and HMAC-signed
  * `/files` URLs (parts included): the dev server and tests.
  */
 export function memoryAdapters(config: MemoryConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const blobs = new InMemoryBlobStore();
-    const queue = new InMemoryThumbnailQueue(config.queue);
+    // One queue per consumer behind an in-process bus, as SNS fans out to SQS on AWS.
+    // Thumbnails only: no local image analyzer exists yet, and a queue that nothing
+    // drains would only grow in a dev server that runs for days.
+    const bus = new InMemoryUploadBus({ thumbnails: new InMemoryThumbnailQueue(config.queue) });
     bind(T.InMemoryBlobStore).toConstantValue(blobs);
     bind(T.BlobStore).toConstantValue(blobs);
     bind(T.PhotoRepository).toConstantValue(new InMemoryPhotoRepository());
-    bind(T.InMemoryThumbnailQueue).toConstantValue(queue);
-    bind(T.ThumbnailQueue).toConstantValue(queue);
+    bind(T.UsageLedger).toConstantValue(new InMemoryUsageLedger());
+    bind(T.InMemoryThumbnailQueue).toConstantValue(bus.queue('thumbnails'));
+    bind(T.ThumbnailQueue).toConstantValue(bus);
     bindHmacUrlSigner(bind, {
       secret: config.urlSecret,
       baseUrl: config.filesBaseUrl,

@@ -11,13 +11,16 @@ import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thu
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { Clock } from '../../application/ports/clock.js';
 import type { IdGenerator } from '../../application/ports/id-generator.js';
+import type { ImageAnalyzer } from '../../application/ports/image-analyzer.js';
 import type { ImageProcessor } from '../../application/ports/image-processor.js';
 import type { MultipartUploads } from '../../application/ports/multipart-uploads.js';
 import type { PhotoRepository } from '../../application/ports/photo-repository.js';
 import type { ThumbnailQueue } from '../../application/ports/thumbnail-queue.js';
 import type { UrlSigner } from '../../application/ports/url-signer.js';
+import type { UsageLedger } from '../../application/ports/usage-ledger.js';
 import type { AbortUpload } from '../../application/use-cases/abort-upload.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
+import type { AnalysisSettings, AnalyzeMedia } from '../../application/use-cases/analyze-media.js';
 import type { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import type { GenerateThumbnail } from '../../application/use-cases/generate-thumbnail.js';
@@ -25,6 +28,7 @@ import type { GetPhoto } from '../../application/use-cases/get-photo.js';
 import type { GetUpload } from '../../application/use-cases/get-upload.js';
 import type { ListGallery } from '../../application/use-cases/list-gallery.js';
 import type { RegisterUpload } from '../../application/use-cases/register-upload.js';
+import type { ReleasePurgedUploads } from '../../application/use-cases/release-purged-uploads.js';
 import type { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
 import type { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploads.js';
 import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
@@ -50,8 +54,11 @@ export const TOKENS = {
   PhotoRepository: token<PhotoRepository>('PhotoRepository'),
   ThumbnailQueue: token<ThumbnailQueue>('ThumbnailQueue'),
   ImageProcessor: token<ImageProcessor>('ImageProcessor'),
+  ImageAnalyzer: token<ImageAnalyzer>('ImageAnalyzer'),
+  AnalysisSettings: token<AnalysisSettings>('AnalysisSettings'),
   UrlSigner: token<UrlSigner>('UrlSigner'),
   MultipartUploads: token<MultipartUploads>('MultipartUploads'),
+  UsageLedger: token<UsageLedger>('UsageLedger'),
   Clock: token<Clock>('Clock'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
 
@@ -59,6 +66,7 @@ export const TOKENS = {
   AcceptUpload: token<AcceptUpload>('AcceptUpload'),
   UploadPhoto: token<UploadPhoto>('UploadPhoto'),
   GenerateThumbnail: token<GenerateThumbnail>('GenerateThumbnail'),
+  AnalyzeMedia: token<AnalyzeMedia>('AnalyzeMedia'),
   ListGallery: token<ListGallery>('ListGallery'),
   GetPhoto: token<GetPhoto>('GetPhoto'),
   DeletePhoto: token<DeletePhoto>('DeletePhoto'),
@@ -67,6 +75,7 @@ export const TOKENS = {
   CompleteUpload: token<CompleteUpload>('CompleteUpload'),
   AbortUpload: token<AbortUpload>('AbortUpload'),
   SweepStaleUploads: token<SweepStaleUploads>('SweepStaleUploads'),
+  ReleasePurgedUploads: token<ReleasePurgedUploads>('ReleasePurgedUploads'),
 
   HmacUrlSigner: token<HmacUrlSigner>('HmacUrlSigner'),
   PartStore: token<PartStore>('PartStore'),

@@ -3,11 +3,18 @@ import { MiB } from '../../domain/byte-size.js';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { positiveInt } from './config-env.js';
 
+/** A limit that is off unless set: absent, empty or 0 is no limit. */
+export const optionalLimit = z.preprocess(
+  (v) => (v === undefined || v === '' || v === '0' || v === 0 ? undefined : v),
+  z.coerce.number().int().positive().optional(),
+);
+
 /**
  * The variables of multipart and stale uploads, shared by the deployed
  * runtimes (AWS, Cloudflare): the multipart threshold, the part size (S3 and
- * R2 refuse parts under 5 MiB but the last) and the grace period after which
- * a photo whose upload expired is deleted.
+ * R2 refuse parts under 5 MiB but the last), the grace period after which
+ * a photo whose upload expired is deleted, and the per-owner quota (photos
+ * and bytes kept; off unless set).
  */
 export const uploadLimitVars = {
   MULTIPART_THRESHOLD_BYTES: positiveInt(defaultLimits.multipartThresholdBytes),
@@ -15,6 +22,8 @@ export const uploadLimitVars = {
     z.number().min(5 * MiB, 'must be at least 5242880 (5 MiB): S3 and R2 refuse smaller parts'),
   ),
   PENDING_UPLOAD_GRACE_SECONDS: positiveInt(defaultLimits.pendingUploadGraceSeconds),
+  QUOTA_MAX_PHOTOS: optionalLimit,
+  QUOTA_MAX_BYTES: optionalLimit,
 };
 
 /** The limits those variables set. */
@@ -22,10 +31,20 @@ export function uploadLimits(vars: {
   readonly MULTIPART_THRESHOLD_BYTES: number;
   readonly MULTIPART_PART_BYTES: number;
   readonly PENDING_UPLOAD_GRACE_SECONDS: number;
-}): Pick<Limits, 'multipartThresholdBytes' | 'multipartPartBytes' | 'pendingUploadGraceSeconds'> {
+  readonly QUOTA_MAX_PHOTOS?: number | undefined;
+  readonly QUOTA_MAX_BYTES?: number | undefined;
+}): Pick<
+  Limits,
+  'multipartThresholdBytes' | 'multipartPartBytes' | 'pendingUploadGraceSeconds' | 'ownerQuota'
+> {
+  const ownerQuota = {
+    ...(vars.QUOTA_MAX_PHOTOS !== undefined ? { maxPhotos: vars.QUOTA_MAX_PHOTOS } : {}),
+    ...(vars.QUOTA_MAX_BYTES !== undefined ? { maxBytes: vars.QUOTA_MAX_BYTES } : {}),
+  };
   return {
     multipartThresholdBytes: vars.MULTIPART_THRESHOLD_BYTES,
     multipartPartBytes: vars.MULTIPART_PART_BYTES,
     pendingUploadGraceSeconds: vars.PENDING_UPLOAD_GRACE_SECONDS,
+    ...(Object.keys(ownerQuota).length > 0 ? { ownerQuota } : {}),
   };
 }

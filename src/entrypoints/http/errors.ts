@@ -39,6 +39,18 @@ export class SizeMismatchError extends Error {
   }
 }
 
+/**
+ * The client went away while its body was being read (a cancelled upload, a
+ * closed tab): its fault, not the server's, and nobody is left to read the answer.
+ */
+export class RequestAbortedError extends Error {
+  readonly code = 'request-aborted';
+  constructor(options?: { cause?: unknown }) {
+    super('the request body ended before it was complete: the client aborted it', options);
+    this.name = 'RequestAbortedError';
+  }
+}
+
 /** No route has this path. */
 export class RouteNotFoundError extends Error {
   readonly code = 'route-not-found';

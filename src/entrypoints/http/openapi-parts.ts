@@ -17,8 +17,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   405: 'The path exists, the method does not; see `Allow`',
   409: 'Not in a state for this request',
   410: 'The upload has expired; register the file again',
-  413: 'Over a size limit',
+  413: 'Over a size limit, or (`quota-exceeded`) more bytes than the owner has left',
   415: 'Not an accepted media type',
+  429: "`quota-exceeded`: the owner's quota of photos is used up; delete photos to upload more",
 };
 
 /** The problem+json responses of these statuses. */

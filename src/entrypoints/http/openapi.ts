@@ -103,7 +103,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
             description: 'Registered; send the bytes to `upload`',
             content: json(ref('RegisteredUpload')),
           },
-          ...problems(400, 401, 413, 415),
+          ...problems(400, 401, 413, 415, 429),
         },
       },
     },
@@ -199,7 +199,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
         },
         responses: {
           202: { description: 'Accepted; thumbnails are being made', content: json(ref('AcceptedPhoto')) },
-          ...problems(400, 401, 413, 415),
+          ...problems(400, 401, 413, 415, 429),
         },
       },
     },
@@ -224,6 +224,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
       get: {
         operationId: 'getOriginal',
         summary: 'Redirect to a signed URL of the original',
+        description: '404 `photo-rejected` when moderation blocked the photo.',
         parameters: [idParam],
         responses: { 302: { description: 'See Location' }, ...problems(400, 401, 404, 409) },
       },
@@ -232,6 +233,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
       get: {
         operationId: 'getThumbnail',
         summary: 'Redirect to a signed URL of a rendition; 409 with Retry-After while not ready',
+        description: '404 `photo-rejected` when moderation blocked the photo: none of its files is served.',
         parameters: [
           idParam,
           {

@@ -17,6 +17,18 @@ export function toPhotoJson({ photo, urls }: SignedPhoto): PhotoJson {
     json.height = photo.height;
   }
   if (photo.failure) json.failure = { code: photo.failure.code, message: photo.failure.message };
+  if (photo.labels) json.labels = photo.labels.map((l) => ({ ...l, parents: [...l.parents] }));
+  if (photo.moderation) {
+    json.moderation = {
+      verdict: photo.moderation.verdict,
+      labels: photo.moderation.labels.map((l) => ({ ...l })),
+      modelVersion: photo.moderation.modelVersion,
+    };
+  }
+  if (photo.analysis) {
+    const { status, reason } = photo.analysis;
+    json.analysis = reason === undefined ? { status } : { status, reason };
+  }
   if (photo.status === 'ready') {
     if (photo.placeholder) json.placeholder = photo.placeholder;
     json.renditions = photo.renditions.map((r) => ({

@@ -3,7 +3,7 @@ import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
 import type { GetPhoto } from '../../application/use-cases/get-photo.js';
 import type { ListGallery } from '../../application/use-cases/list-gallery.js';
 import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
-import { PhotoNotReadyError, PresetNotFoundError } from '../../domain/errors.js';
+import { PhotoNotReadyError, PhotoRejectedError, PresetNotFoundError } from '../../domain/errors.js';
 import type { Limits } from '../../domain/limits.js';
 import { Photo } from '../../domain/photo.js';
 import { PhotoId } from '../../domain/photo-id.js';
@@ -70,6 +70,7 @@ export function photoRoutes(deps: PhotoRoutesDeps): Hono<AppEnv> {
     const result = await getPhoto(c.get('owner'), c.req.param('id'));
     if (!result.ok) throw result.error;
     const { photo, urls } = result.value;
+    if (photo.status === 'rejected') throw new PhotoRejectedError(photo.id);
     if (!urls.original) throw new PhotoNotReadyError(photo.id, photo.status);
     return c.redirect(urls.original, 302);
   });

@@ -11,7 +11,9 @@ import {
   PhotoFailedError,
   PhotoNotFoundError,
   PhotoNotReadyError,
+  PhotoRejectedError,
   PresetNotFoundError,
+  QuotaExceededError,
   UnsupportedMediaTypeError,
   UploadAlreadyReceivedError,
   UploadExpiredError,
@@ -23,6 +25,7 @@ import {
   ContentTypeMismatchError,
   FileNotFoundError,
   MethodNotAllowedError,
+  RequestAbortedError,
   RouteNotFoundError,
   SizeMismatchError,
   UnauthorizedError,
@@ -50,6 +53,7 @@ const TITLES: Record<number, string> = {
   410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -82,6 +86,8 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     if (error instanceof PhotoNotFoundError) return { body: problem(404, error.code, error.message) };
     if (error instanceof PresetNotFoundError)
       return { body: problem(404, error.code, error.message, 'preset') };
+    // Moderation blocked it: its files are as good as gone.
+    if (error instanceof PhotoRejectedError) return { body: problem(404, error.code, error.message) };
     if (error instanceof PhotoFailedError) return { body: problem(409, error.code, error.message) };
     if (error instanceof PhotoNotReadyError) {
       return { body: problem(409, error.code, error.message), headers: { 'Retry-After': '2' } };
@@ -98,6 +104,10 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     }
     if (error instanceof UploadExpiredError) return { body: problem(410, error.code, error.message) };
     if (error instanceof FileTooLargeError) return { body: problem(413, error.code, error.message) };
+    // One photo too many is a 429 (no Retry-After: room comes from deleting photos); a file
+    // whose bytes do not fit in what is left is a 413.
+    if (error instanceof QuotaExceededError)
+      return { body: problem(error.limit === 'photos' ? 429 : 413, error.code, error.message) };
     if (error instanceof UnsupportedMediaTypeError) return { body: problem(415, error.code, error.message) };
     return { body: problem(400, error.code, error.message) };
   }
@@ -113,6 +123,7 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     return { body: problem(415, error.code, error.message, error.field) };
   if (error instanceof SizeMismatchError)
     return { body: problem(400, error.code, error.message, error.field) };
+  if (error instanceof RequestAbortedError) return { body: problem(400, error.code, error.message) };
   if (error instanceof HTTPException && error.status < 500) {
     const code = error.status === 413 ? 'file-too-large' : 'bad-request';
     return { body: problem(error.status, code, error.message || TITLES[error.status] || 'request refused') };

@@ -44,6 +44,13 @@ export const ListPhotosQuery = z.object({
     .optional()
     .describe(`Photos per page, 1-${MAX_PAGE_SIZE}; 24 when absent.`),
   cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page.'),
+  label: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Only photos with this label (any case), e.g. `Dog`; the cursor goes with the same label.'),
 });
 
 export const PhotoIdParam = z.object({ id: z.string().describe('A photo id (UUIDv7).') });
@@ -56,12 +63,37 @@ export const Rendition = z.object({
   size: z.int().describe('Bytes.'),
 });
 
+export const LabelJson = z.object({
+  name: z.string().describe("Rekognition's label name, e.g. `Dog`."),
+  confidence: z.number().describe('0-100.'),
+  parents: z.array(z.string()).describe('Ancestors in the label hierarchy, e.g. `Animal`, `Pet`.'),
+});
+
+export const ModerationJson = z
+  .object({
+    verdict: z
+      .enum(['allow', 'review', 'block'])
+      .describe("The deployment's moderation policy applied to the labels."),
+    labels: z.array(
+      z.object({
+        name: z.string(),
+        parent: z.string().describe('The label one level up; empty at level 1.'),
+        confidence: z.number(),
+        taxonomyLevel: z.int().min(1).max(3),
+      }),
+    ),
+    modelVersion: z.string(),
+  })
+  .describe("Moderation labels in Rekognition's taxonomy, and the verdict.");
+
 export const PhotoJson = z.object({
   id: z.string(),
   filename: z.string(),
   contentType: z.string().describe('Sniffed from the bytes once they have landed; the declared type before.'),
   size: z.int(),
-  status: z.enum(['pending', 'processing', 'ready', 'failed']),
+  status: z
+    .enum(['pending', 'processing', 'ready', 'failed', 'rejected'])
+    .describe('`rejected`: moderation blocked it; `failure` says why and nothing of it is served.'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   width: z.int().optional().describe('Display width, after EXIF orientation.'),
@@ -69,6 +101,15 @@ export const PhotoJson = z.object({
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   placeholder: z.string().optional().describe('ThumbHash of the smallest rendition, base64.'),
   renditions: z.array(Rendition).optional(),
+  labels: z
+    .array(LabelJson)
+    .optional()
+    .describe('What the analyser saw, most confident first (at most 10); absent until analysed.'),
+  moderation: ModerationJson.optional(),
+  analysis: z
+    .object({ status: z.enum(['done', 'failed']), reason: z.string().optional() })
+    .optional()
+    .describe('Whether analysis ran; `failed` with a reason when the image could not be analysed.'),
   urls: z
     .object({
       original: z.string(),

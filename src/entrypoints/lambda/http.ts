@@ -4,6 +4,7 @@
  * request pays for neither; bad configuration fails the cold start.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { Container } from 'inversify';
@@ -13,13 +14,18 @@ import { coreModule } from '../composition/core-module.js';
 import { httpUseCases } from '../composition/http-deps.js';
 import { createApp } from '../http/create-app.js';
 import { apiGatewayIdentity } from '../http/identity.js';
+import { traced } from './tracing.js';
 
 const config = parseAwsConfig(process.env);
 const logger = new Logger({ serviceName: 'pixport-api' });
+const tracer = new Tracer({ serviceName: 'pixport-api' });
 
 const container = new Container();
 // S3 notifications drive the thumbnails on AWS: a direct upload queues no job of its own.
-container.load(coreModule({ ...config, storageAnnouncesUploads: true }), awsAdapters(config));
+container.load(
+  coreModule({ ...config, storageAnnouncesUploads: true }),
+  awsAdapters(config, { instrument: (client) => tracer.captureAWSv3Client(client) }),
+);
 
 const app = createApp({
   useCases: httpUseCases(container),
@@ -44,5 +50,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context) =
   logger.addContext(context);
   // hono types the event by hand (body null rather than absent, authorizer required); the
   // shape at run time is the one API Gateway sends, which is what @types/aws-lambda describes.
-  return serve(event as unknown as LambdaEvent, context);
+  return traced(tracer, () => serve(event as unknown as LambdaEvent, context));
 };

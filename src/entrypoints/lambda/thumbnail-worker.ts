@@ -7,6 +7,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Container } from 'inversify';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
@@ -18,17 +19,19 @@ import { coreModule } from '../composition/core-module.js';
 import { wasmVipsImages } from '../composition/image-module.js';
 import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
+import { traced } from './tracing.js';
 import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
 
 const config = parseAwsConfig(process.env);
 const logger = new Logger({ serviceName: 'pixport-thumbnails' });
 const metrics = new Metrics({ namespace: 'Pixport', serviceName: 'pixport-thumbnails' });
+const tracer = new Tracer({ serviceName: 'pixport-thumbnails' });
 
 const container = new Container();
 // S3 notifications drive the thumbnails on AWS: a direct upload queues no job of its own.
 container.load(
   coreModule({ ...config, storageAnnouncesUploads: true }),
-  awsAdapters(config),
+  awsAdapters(config, { instrument: (client) => tracer.captureAWSv3Client(client) }),
   wasmVipsImages(),
 );
 const acceptUpload = container.get(T.AcceptUpload);
@@ -93,6 +96,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
           logger.warn('upload not accepted', { ...message.job, key: message.key, error: accepted.error });
           return;
         }
+        metrics.addMetric('UploadsAccepted', MetricUnit.Count, 1);
         // Accepted (processing, ready or failed): the original is kept, so it loses the
         // pending-upload tag the lifecycle rule expires by. Before rendering, so a render
         // that throws and is retried cannot leave an accepted original tagged.
@@ -119,8 +123,9 @@ async function handleRecord(record: SQSRecord): Promise<void> {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   try {
-    return await processPartialResponse(event, handleRecord, processor, { context });
+    return await traced(tracer, () => processPartialResponse(event, handleRecord, processor, { context }));
   } finally {
-    metrics.publishStoredMetrics();
+    // A batch of skipped or malformed messages has nothing to count; Powertools would warn.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { Container } from 'inversify';
 import type { WasmVipsImageProcessorOptions } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
+import type { InMemoryMultipartUploads } from '../../adapters/memory/in-memory-multipart-uploads.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
 import { identityFor, pageConfigFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
@@ -35,6 +36,8 @@ export interface DevServerOptions extends DevConfig {
 export interface DevServer {
   readonly url: string;
   readonly blobs: InMemoryBlobStore;
+  /** The multipart uploads still open, with their parts: what a test checks is left behind. */
+  readonly multipart: InMemoryMultipartUploads;
   readonly queue: InMemoryThumbnailQueue;
   /** Stops taking requests, lets running jobs finish, closes the processor. */
   close(): Promise<void>;
@@ -153,6 +156,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     url: `http://${host}:${port}`,
     blobs,
+    multipart: container.get(T.InMemoryMultipartUploads),
     queue,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

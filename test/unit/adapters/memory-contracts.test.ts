@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { InMemoryBlobStore } from '../../../src/adapters/memory/in-memory-blob-store.js';
 import { InMemoryPhotoRepository } from '../../../src/adapters/memory/in-memory-photo-repository.js';
 import { InMemoryThumbnailQueue } from '../../../src/adapters/memory/in-memory-thumbnail-queue.js';
+import { InMemoryUsageLedger } from '../../../src/adapters/memory/in-memory-usage-ledger.js';
 import type { ThumbnailJob } from '../../../src/application/ports/thumbnail-queue.js';
 import { StorageKeys } from '../../../src/domain/storage-keys.js';
 import { filesDeps } from '../../../src/entrypoints/composition/http-deps.js';
@@ -11,12 +12,14 @@ import { blobStoreContract } from '../../contract/blob-store.contract.js';
 import { multipartUploadsContract } from '../../contract/multipart-uploads.contract.js';
 import { photoRepositoryContract } from '../../contract/photo-repository.contract.js';
 import { thumbnailQueueContract } from '../../contract/thumbnail-queue.contract.js';
+import { usageLedgerContract } from '../../contract/usage-ledger.contract.js';
 import { pendingPhoto, uniqueOwner } from '../../support/fixtures.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { testContainer } from '../../support/test-container.js';
 
 blobStoreContract('InMemoryBlobStore', () => new InMemoryBlobStore());
 photoRepositoryContract('InMemoryPhotoRepository', () => new InMemoryPhotoRepository());
+usageLedgerContract('InMemoryUsageLedger', () => new InMemoryUsageLedger());
 thumbnailQueueContract('InMemoryThumbnailQueue', async () => {
   const queue = new InMemoryThumbnailQueue();
   const got: ThumbnailJob[] = [];

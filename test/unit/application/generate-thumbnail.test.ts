@@ -4,7 +4,7 @@ import type { ImageProcessor } from '../../../src/application/ports/image-proces
 import { GenerateThumbnail } from '../../../src/application/use-cases/generate-thumbnail.js';
 import { ContentType } from '../../../src/domain/content-type.js';
 import { defaultLimits, type Limits } from '../../../src/domain/limits.js';
-import type { Photo } from '../../../src/domain/photo.js';
+import { Photo } from '../../../src/domain/photo.js';
 import { StorageKeys } from '../../../src/domain/storage-keys.js';
 import { FailingBlobStore } from '../../support/failing-blob-store.js';
 import { uniqueOwner } from '../../support/fixtures.js';
@@ -225,6 +225,57 @@ describe('GenerateThumbnail', () => {
     expect(world.blobs.keys()).toEqual([]);
     expect(await world.photos.get(photo.ownerId, photo.id)).toBeUndefined();
   });
+
+  it.each([
+    ['records labels', false, 'ready'],
+    ['rejects the photo', true, 'rejected'],
+  ] as const)(
+    'keeps what analysis wrote while it rendered: when analysis %s, the photo ends %s',
+    async (_, block, status) => {
+      const world = thumbnailWorld();
+      const photo = await processingPhoto(world, smallJpeg);
+      // The analysis consumer saves the record while the thumbnail job renders.
+      const analysingMidway: ImageProcessor = {
+        probe: (bytes) => processor.probe(bytes),
+        render: async (bytes, settings, limits) => {
+          const rendered = await processor.render(bytes, settings, limits);
+          const current = (await world.photos.get(photo.ownerId, photo.id)) as Photo;
+          const moderation = {
+            labels: [{ name: 'Violence', parent: '', confidence: 99, taxonomyLevel: 1 }],
+            modelVersion: '7.0',
+          };
+          const analysed = Photo.recordAnalysis(
+            current,
+            {
+              labels: [{ name: 'Dog', confidence: 98, parents: ['Animal'] }],
+              moderation,
+              judgement: { verdict: 'block', labels: moderation.labels },
+              block,
+            },
+            world.clock.now(),
+          );
+          expect((await world.photos.save(analysed)).ok).toBe(true);
+          return rendered;
+        },
+      };
+      const generate = new GenerateThumbnail(
+        world.photos,
+        world.blobs,
+        analysingMidway,
+        world.clock,
+        defaultLimits,
+        world.settings,
+      );
+
+      const outcome = await generate.execute(job(photo));
+
+      expect(outcome.kind).toBe(block ? 'skipped' : 'ready');
+      const stored = await world.photos.get(photo.ownerId, photo.id);
+      expect(stored?.status).toBe(status);
+      expect(stored?.labels?.map((l) => l.name)).toEqual(['Dog']);
+      if (!block) expect(stored?.renditions).toHaveLength(3);
+    },
+  );
 
   const rejected: [string, () => Uint8Array | Promise<Uint8Array>, string][] = [
     ['a truncated JPEG', truncatedJpeg, 'corrupt-image'],

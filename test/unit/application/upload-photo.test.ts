@@ -123,6 +123,7 @@ describe('UploadPhoto', () => {
     const announced = new UploadPhoto(
       world.registerUpload,
       world.acceptUpload,
+      world.abortUpload,
       world.blobs,
       world.limits,
       true,
