@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoJson } from '../../src/entrypoints/http/schemas.js';
 import type { DevServer } from '../../src/entrypoints/node/dev-server.js';
+import { launchChromium } from '../support/chromium.js';
 import { startLocalDevServer } from '../support/dev-server.js';
 import { heicSample } from '../support/heic.js';
 import { orientation6Jpeg, photoPng, svgImage } from '../support/images.js';
@@ -41,19 +42,7 @@ async function thumbnailLoaded(filename: string): Promise<void> {
 
 beforeAll(async () => {
   server = await startLocalDevServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {

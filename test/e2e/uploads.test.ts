@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/domain/limits.js';
 import type { PhotoJson } from '../../src/entrypoints/http/schemas.js';
 import type { DevServer } from '../../src/entrypoints/node/dev-server.js';
+import { launchChromium } from '../support/chromium.js';
 import { startLocalDevServer } from '../support/dev-server.js';
 import { alphaPng, hugePngHeader, svgImage } from '../support/images.js';
 import { paddedJpeg } from '../support/padded-jpeg.js';
@@ -132,19 +133,7 @@ beforeAll(async () => {
     file.path = join(dir, file.name);
     await writeFile(file.path, file.bytes);
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   page.on('request', (request) => requests.push(request));
   page.on('pageerror', (error) => pageErrors.push(error.message));
