@@ -1,5 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { storedPixels } from './orientation.js';
 
 /**
  * Test images, made when the tests run rather than committed as binaries: each
@@ -111,6 +112,23 @@ export async function photoJpeg(options: PhotoOptions): Promise<Uint8Array> {
 /** A 400x300 (stored, landscape) JPEG tagged EXIF orientation 6, so it displays as 300x400 portrait. */
 export function orientation6Jpeg(): Promise<Uint8Array> {
   return photoJpeg({ width: 400, height: 300, orientation: 6 });
+}
+
+/**
+ * The reference source of test/support/orientation.ts stored under EXIF
+ * orientation `n` (1-8): its pixels put through the inverse of that
+ * orientation and tagged with it, so an image viewer shows every one of the
+ * eight exactly like the upright 120x80 source.
+ */
+export async function orientationJpeg(n: number): Promise<Uint8Array> {
+  const { width, height, rgb } = storedPixels(n);
+  const bytes = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .withMetadata({ orientation: n })
+    .jpeg({ quality: 95, mozjpeg: false })
+    .toBuffer();
+  const tagged = (await sharp(bytes).metadata()).orientation;
+  if (tagged !== n) throw new Error(`orientation ${n} JPEG came out tagged ${tagged}`);
+  return new Uint8Array(bytes);
 }
 
 /** A 320x200 RGBA PNG whose left half is transparent. */

@@ -61,7 +61,9 @@ const inputProblem = (error: unknown): string => {
  * without metadata (the binding's WebP output keeps no EXIF) and in the
  * configured format and quality; the first frame of a GIF. The binding
  * applies the EXIF orientation itself (hosted, and locally since Miniflare
- * 5); the adapter reads it only to plan the display size.
+ * 5, whose sharp `autoOrient` gets all eight right, mirrored ones included:
+ * test/workers/orientation.test.ts); the adapter reads it only to plan the
+ * display size. That the hosted binding does the same is assumed (docs/cloudflare.md).
  *
  * A HEIC's header is read here (the domain's readHeifHeader), not by the
  * binding: the pixel limit applies to its `ispe` before the binding decodes

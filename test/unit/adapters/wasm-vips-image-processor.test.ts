@@ -15,6 +15,7 @@ import {
   heicHeader,
   hugePngHeader,
   orientation6Jpeg,
+  orientationJpeg,
   photoAvif,
   photoJpeg,
   photoPng,
@@ -24,6 +25,12 @@ import {
   svgImage,
   truncatedJpeg,
 } from '../../support/images.js';
+import {
+  ORIENTATION_SOURCE,
+  quadrantMeans,
+  SOURCE_QUADRANTS,
+  signatureDistance,
+} from '../../support/orientation.js';
 
 const limits = { maxPixels: 50_000_000 };
 // Tests that start several workers: each start under tsx costs about half a second.
@@ -108,6 +115,23 @@ describe('WasmVipsImageProcessor', () => {
     expect({ width: preview?.width, height: preview?.height }).toEqual({ width: 300, height: 400 });
     // Pixels are turned, not tagged: a viewer that ignores EXIF sees it upright too.
     expect((await sharp(preview?.bytes).metadata()).orientation).toBeUndefined();
+  });
+
+  // Each orientation 1-8 of one upright source (test/support/orientation.ts), compared with
+  // it by the mean colour of each quadrant: a lossy codec moves them a few levels, a wrong
+  // turn or mirror by 100 or more.
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('renders EXIF orientation %i as a viewer shows it', async (n) => {
+    const output = await renderOk(await orientationJpeg(n));
+    expect(output.probe.orientation).toBe(n);
+    expect({ width: output.width, height: output.height }).toEqual(ORIENTATION_SOURCE);
+    const preview = output.renditions.find((r) => r.preset === 'preview');
+    const { data, info } = await sharp(preview?.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect({ width: info.width, height: info.height }).toEqual(ORIENTATION_SOURCE);
+    const signature = quadrantMeans(data, info.width, info.height, info.channels);
+    expect(
+      signatureDistance(signature, SOURCE_QUADRANTS),
+      `quadrants ${JSON.stringify(signature)}, source ${JSON.stringify(SOURCE_QUADRANTS)}`,
+    ).toBeLessThanOrEqual(24);
   });
 
   it('strips EXIF, GPS, XMP and ICC from every rendition', async () => {
