@@ -4,11 +4,9 @@
  * the wasm-vips processor are built once per Lambda instance, at module scope;
  * the processor's worker thread is started on the first image and kept warm.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Container } from 'inversify';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
 import type { ThumbnailOutcome } from '../../application/use-cases/generate-thumbnail.js';
@@ -19,8 +17,7 @@ import { coreModule } from '../composition/core-module.js';
 import { wasmVipsImages } from '../composition/image-module.js';
 import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
-import { traced } from './tracing.js';
-import { MalformedMessageError, parseWorkerMessage } from './worker-message.js';
+import { type ConsumableMessage, sqsWorker } from './sqs-worker.js';
 
 const config = parseAwsConfig(process.env);
 const logger = new Logger({ serviceName: 'pixport-thumbnails' });
@@ -39,8 +36,6 @@ const generateThumbnail = container.get(T.GenerateThumbnail);
 const blobs = container.get(T.BlobStore);
 const uploadTagging = container.get(T.S3UploadTagging);
 
-const processor = new BatchProcessor(EventType.SQS);
-
 /** Renders one photo and counts the outcome; a permanent image problem is an outcome, not an error. */
 async function render(job: ThumbnailJob): Promise<ThumbnailOutcome> {
   const started = performance.now();
@@ -54,62 +49,40 @@ async function render(job: ThumbnailJob): Promise<ThumbnailOutcome> {
 }
 
 /**
- * One SQS record. Returning acknowledges it (SQS deletes it); throwing
- * reports it in batchItemFailures, so SQS redelivers it after the visibility
- * timeout and finally moves it to the DLQ.
+ * One upload-queue message: the queue's own job is rendered; an original that
+ * landed is accepted first (on AWS its S3 notification is the only signal),
+ * rendered right here rather than queued again. Returning acknowledges the
+ * record; throwing has SQS redeliver it and finally dead-letter it.
  */
-async function handleRecord(record: SQSRecord): Promise<void> {
-  logger.appendKeys({ messageId: record.messageId });
-  try {
-    let message: ReturnType<typeof parseWorkerMessage>;
-    try {
-      message = parseWorkerMessage(record.body, config.bucket);
-    } catch (error) {
-      if (!(error instanceof MalformedMessageError)) throw error;
-      // Acknowledged, not retried: the same bytes will never parse, so a retry only
-      // delays the DLQ. The log line (with the body) is the record of it.
-      logger.error('malformed message dropped', { error, body: record.body.slice(0, 2048) });
-      metrics.addMetric('MessagesDropped', MetricUnit.Count, 1);
+async function consume(message: ConsumableMessage): Promise<void> {
+  switch (message.kind) {
+    case 'thumbnail-job':
+      await render(message.job);
       return;
-    }
-
-    switch (message.kind) {
-      case 'ignored':
-        logger.info('message ignored', { reason: message.reason });
-        return;
-      case 'thumbnail-job':
-        await render(message.job);
-        return;
-      case 'original-created': {
-        // Renders right here rather than queueing a second message for it.
-        const accepted = await acceptUpload.execute({ ...message.job, enqueue: false });
-        if (!accepted.ok) {
-          if (accepted.error instanceof PhotoNotFoundError) {
-            // No record (deleted before its bytes arrived, or never registered): nothing can
-            // ever accept these bytes, so they go now rather than after the lifecycle expiry.
-            await blobs.deleteMany([message.key]);
-            logger.warn('orphan original deleted', { ...message.job, key: message.key });
-            metrics.addMetric('OrphanOriginalsDeleted', MetricUnit.Count, 1);
-            return;
-          }
-          // No object (deleted since): nothing to make.
-          logger.warn('upload not accepted', { ...message.job, key: message.key, error: accepted.error });
+    case 'original-created': {
+      // Renders right here rather than queueing a second message for it.
+      const accepted = await acceptUpload.execute({ ...message.job, enqueue: false });
+      if (!accepted.ok) {
+        if (accepted.error instanceof PhotoNotFoundError) {
+          // No record (deleted before its bytes arrived, or never registered): nothing can
+          // ever accept these bytes, so they go now rather than after the lifecycle expiry.
+          await blobs.deleteMany([message.key]);
+          logger.warn('orphan original deleted', { ...message.job, key: message.key });
+          metrics.addMetric('OrphanOriginalsDeleted', MetricUnit.Count, 1);
           return;
         }
-        metrics.addMetric('UploadsAccepted', MetricUnit.Count, 1);
-        // Accepted (processing, ready or failed): the original is kept, so it loses the
-        // pending-upload tag the lifecycle rule expires by. Before rendering, so a render
-        // that throws and is retried cannot leave an accepted original tagged.
-        await uploadTagging.keepOriginal(message.key);
-        await render(message.job);
+        // No object (deleted since): nothing to make.
+        logger.warn('upload not accepted', { ...message.job, key: message.key, error: accepted.error });
         return;
       }
+      metrics.addMetric('UploadsAccepted', MetricUnit.Count, 1);
+      // Accepted (processing, ready or failed): the original is kept, so it loses the
+      // pending-upload tag the lifecycle rule expires by. Before rendering, so a render
+      // that throws and is retried cannot leave an accepted original tagged.
+      await uploadTagging.keepOriginal(message.key);
+      await render(message.job);
+      return;
     }
-  } catch (error) {
-    logger.error('message failed; SQS will redeliver it', { error });
-    throw error;
-  } finally {
-    logger.removeKeys(['messageId']);
   }
 }
 
@@ -120,12 +93,4 @@ async function handleRecord(record: SQSRecord): Promise<void> {
  * @example
  * const { batchItemFailures } = await handler(sqsEvent, context);
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  try {
-    return await traced(tracer, () => processPartialResponse(event, handleRecord, processor, { context }));
-  } finally {
-    // A batch of skipped or malformed messages has nothing to count; Powertools would warn.
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+export const handler = sqsWorker({ logger, metrics, tracer, bucket: config.bucket }, consume);
