@@ -13,6 +13,7 @@ import {
   VerificationEmailStyle,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import type { PageAuthConfig } from '../../src/entrypoints/composition/config-env.js';
 
 /** An identity provider the service trusts instead of the user pool it would create. */
 export interface ExistingIssuer {
@@ -40,19 +41,6 @@ export interface AuthProps {
   readonly selfSignUp?: boolean;
   /** Where else the client may send people back after sign-in and sign-out, e.g. `http://localhost:3000/`. */
   readonly extraRedirectUrls?: string[];
-}
-
-/** The `auth` block of the page's config.json: what the page needs to sign in with OIDC. */
-export interface PageAuthConfig {
-  readonly mode: 'jwt';
-  /** The tokens' `iss`; the page discovers the endpoints at `${issuer}/.well-known/openid-configuration`. */
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly scope: string;
-  readonly redirectUri: string;
-  readonly logoutUri: string;
-  readonly endSessionEndpoint?: string;
-  readonly signUpEndpoint?: string;
 }
 
 /** The scopes the page asks for: enough for the ID token to name the person signed in. */

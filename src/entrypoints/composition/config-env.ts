@@ -100,22 +100,25 @@ export function authConfig(vars: AuthVars): AuthConfig {
   };
 }
 
+/** The `auth` block of the page's config.json in JWT mode: what the page needs to sign in with OIDC. */
+export interface PageAuthConfig {
+  readonly mode: 'jwt';
+  /** The tokens' `iss`; the page discovers the endpoints at `${issuer}/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly redirectUri: string;
+  readonly logoutUri: string;
+  /** For an issuer whose discovery document has no end_session_endpoint (Cognito). */
+  readonly endSessionEndpoint?: string;
+  /** An authorization endpoint that starts the same flow for a new account (Cognito's /signup). */
+  readonly signUpEndpoint?: string;
+}
+
 /** The gallery page's `config.json` (the CDK app writes the same document for AWS). */
 export type PageConfig =
   | { readonly apiBase: string; readonly auth: { readonly mode: 'dev' } }
-  | {
-      readonly apiBase: string;
-      readonly auth: {
-        readonly mode: 'jwt';
-        readonly issuer: string;
-        readonly clientId: string;
-        readonly scope: string;
-        readonly redirectUri: string;
-        readonly logoutUri: string;
-        readonly endSessionEndpoint?: string;
-        readonly signUpEndpoint?: string;
-      };
-    };
+  | { readonly apiBase: string; readonly auth: PageAuthConfig };
 
 /**
  * The page's `config.json` for a request to it: the API is on the same
