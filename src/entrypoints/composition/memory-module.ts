@@ -21,24 +21,33 @@ export interface MemoryConfig {
   readonly getTtlSeconds?: number;
   /** Lifetime of signed upload targets in seconds (the signer's default when absent). */
   readonly uploadTtlSeconds?: number;
+  /**
+   * Options of the analysis consumer's queue. Absent: the bus has no analysis queue,
+   * for a runtime with no ImageAnalyzer (a queue that nothing drains would only grow).
+   */
+  readonly analysisQueue?: InMemoryThumbnailQueueOptions;
 }
 
 /**
- * In-memory storage, table, consumer queues behind a bus (thumbnails), multipart uploads, and HMAC-signed
+ * In-memory storage, table, consumer queues behind a bus (thumbnails, and analysis when asked), multipart uploads, and HMAC-signed
  * `/files` URLs (parts included): the dev server and tests.
  */
 export function memoryAdapters(config: MemoryConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const blobs = new InMemoryBlobStore();
-    // One queue per consumer behind an in-process bus, as SNS fans out to SQS on AWS.
-    // Thumbnails only: no local image analyzer exists yet, and a queue that nothing
-    // drains would only grow in a dev server that runs for days.
-    const bus = new InMemoryUploadBus({ thumbnails: new InMemoryThumbnailQueue(config.queue) });
+    // One queue per consumer behind an in-process bus, as SNS fans out to SQS on AWS:
+    // thumbnails always, analysis where an analyser drains it.
+    const thumbnails = new InMemoryThumbnailQueue(config.queue);
+    const analysis = config.analysisQueue && new InMemoryThumbnailQueue(config.analysisQueue);
+    const bus = analysis
+      ? new InMemoryUploadBus({ thumbnails, analysis })
+      : new InMemoryUploadBus({ thumbnails });
     bind(T.InMemoryBlobStore).toConstantValue(blobs);
     bind(T.BlobStore).toConstantValue(blobs);
     bind(T.PhotoRepository).toConstantValue(new InMemoryPhotoRepository());
     bind(T.UsageLedger).toConstantValue(new InMemoryUsageLedger());
-    bind(T.InMemoryThumbnailQueue).toConstantValue(bus.queue('thumbnails'));
+    bind(T.InMemoryThumbnailQueue).toConstantValue(thumbnails);
+    if (analysis) bind(T.InMemoryAnalysisQueue).toConstantValue(analysis);
     bind(T.ThumbnailQueue).toConstantValue(bus);
     bindHmacUrlSigner(bind, {
       secret: config.urlSecret,

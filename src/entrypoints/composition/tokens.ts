@@ -42,7 +42,7 @@ const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`pixport.${n
  * Every DI token, typed: `container.get(TOKENS.ListGallery)` is a ListGallery.
  * Ports and use cases first; then the concrete adapters that a runtime hands
  * on besides their port (the HMAC signer and the part store to the `/files`
- * routes, the memory queue to the dev server's drain, the SDK clients to
+ * routes, the memory queues to the dev server's drains, the SDK clients to
  * tests). Imports here are type-only, so the Worker bundle that loads this
  * file pulls in no AWS SDK.
  */
@@ -83,6 +83,7 @@ export const TOKENS = {
   InMemoryBlobStore: token<InMemoryBlobStore>('InMemoryBlobStore'),
   InMemoryMultipartUploads: token<InMemoryMultipartUploads>('InMemoryMultipartUploads'),
   InMemoryThumbnailQueue: token<InMemoryThumbnailQueue>('InMemoryThumbnailQueue'),
+  InMemoryAnalysisQueue: token<InMemoryThumbnailQueue>('InMemoryAnalysisQueue'),
   S3Client: token<S3Client>('S3Client'),
   SQSClient: token<SQSClient>('SQSClient'),
   DynamoDBClient: token<DynamoDBClient>('DynamoDBClient'),

@@ -10,6 +10,8 @@ import type { WasmVipsImageProcessorOptions } from '../../adapters/image/wasm-vi
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import type { InMemoryMultipartUploads } from '../../adapters/memory/in-memory-multipart-uploads.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
+import type { ImageAnalyzer } from '../../application/ports/image-analyzer.js';
+import { analysisJobEntry } from '../composition/analysis-job-log.js';
 import { identityFor, pageConfigFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
 import type { DevConfig } from '../composition/dev-config.js';
@@ -31,6 +33,11 @@ export interface DevServerOptions extends DevConfig {
   readonly log?: Log;
   /** How often stale uploads are swept (default every 10 minutes). */
   readonly sweepIntervalMs?: number;
+  /**
+   * Labels and moderates every upload through its own queue when given (`npm run dev`
+   * passes the local models); absent, uploads are not analysed.
+   */
+  readonly analyzer?: ImageAnalyzer & { close?(): Promise<void> };
 }
 
 export interface DevServer {
@@ -39,6 +46,8 @@ export interface DevServer {
   /** The multipart uploads still open, with their parts: what a test checks is left behind. */
   readonly multipart: InMemoryMultipartUploads;
   readonly queue: InMemoryThumbnailQueue;
+  /** The analysis consumer's queue, when an analyzer was given. */
+  readonly analysisQueue?: InMemoryThumbnailQueue;
   /** Stops taking requests, lets running jobs finish, closes the processor. */
   close(): Promise<void>;
 }
@@ -56,9 +65,10 @@ const VENDOR_MODULES: Record<string, string> = {
 };
 
 /**
- * The dev server: the HTTP API on in-memory adapters, an in-process worker
- * draining the thumbnail queue with wasm-vips, the `/files` routes and the
- * gallery page. What frontend developers run with `npm run dev`.
+ * The dev server: the HTTP API on in-memory adapters, in-process workers
+ * draining the thumbnail queue with wasm-vips and (given an analyzer) the
+ * analysis queue, the `/files` routes and the gallery page. What frontend
+ * developers run with `npm run dev`.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? jsonLog;
@@ -68,20 +78,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     memoryAdapters({
       urlSecret: options.urlSecret,
       filesBaseUrl: '/files',
-      queue: {
-        retryDelayMs: 500,
-        onError: (error, job, attempt) =>
-          log({
-            level: 'warn',
-            msg: 'thumbnail job failed; will retry',
-            attempt,
-            ...job,
-            error: String(error),
-          }),
-      },
+      queue: { retryDelayMs: 500, onError: retryLog('thumbnail') },
+      ...(options.analyzer ? { analysisQueue: { retryDelayMs: 1000, onError: retryLog('analysis') } } : {}),
     }),
     wasmVipsImages(options.images),
   );
+  if (options.analyzer) container.bind(T.ImageAnalyzer).toConstantValue(options.analyzer);
+
+  function retryLog(consumer: string) {
+    return (error: unknown, job: object, attempt: number) =>
+      log({
+        level: 'warn',
+        msg: `${consumer} job failed; will retry`,
+        attempt,
+        ...job,
+        error: String(error),
+      });
+  }
 
   const queue = container.get(T.InMemoryThumbnailQueue);
   const blobs = container.get(T.InMemoryBlobStore);
@@ -93,6 +106,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       level: 'info',
       msg: 'thumbnail job',
       ...thumbnailJobEntry(job, outcome, performance.now() - started),
+    });
+  });
+
+  // Analysis drains its own queue, so slow models never hold up a thumbnail.
+  const analysisQueue = options.analyzer ? container.get(T.InMemoryAnalysisQueue) : undefined;
+  const analyze = options.analyzer ? container.get(T.AnalyzeMedia) : undefined;
+  const stopAnalysis = analysisQueue?.consume(async (job) => {
+    const started = performance.now();
+    const outcome = await (analyze as NonNullable<typeof analyze>).execute(job);
+    log({
+      level: 'info',
+      msg: 'analysis job',
+      ...analysisJobEntry(job, outcome, performance.now() - started),
     });
   });
 
@@ -158,12 +184,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     blobs,
     multipart: container.get(T.InMemoryMultipartUploads),
     queue,
+    ...(analysisQueue ? { analysisQueue } : {}),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopDrain();
+      stopAnalysis?.();
       clearInterval(sweeping);
-      await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, 10_000))]);
+      const idle = Promise.all([queue.onIdle(), analysisQueue?.onIdle()]);
+      await Promise.race([idle, new Promise((r) => setTimeout(r, 10_000))]);
       await container.get(T.WasmVipsImageProcessor).close();
+      await options.analyzer?.close?.();
     },
   };
 }
