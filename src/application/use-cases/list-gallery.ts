@@ -59,7 +59,7 @@ export class ListGallery {
     }
     let after: PhotoId | undefined;
     if (input.cursor !== undefined) {
-      const decoded = GalleryCursor.decode(input.cursor, input.ownerId);
+      const decoded = GalleryCursor.decode(input.cursor, input.ownerId, input.label);
       if (!decoded.ok) return decoded;
       after = decoded.value;
     }
@@ -88,7 +88,7 @@ export class ListGallery {
       after = page.last;
     }
     const items = await Promise.all(shown.map((photo) => signPhoto(photo, this.signer)));
-    return ok(last ? { items, nextCursor: GalleryCursor.encode(input.ownerId, last) } : { items });
+    return ok(last ? { items, nextCursor: GalleryCursor.encode(input.ownerId, last, input.label) } : { items });
   }
 
   /** Every photo but a pending one whose upload expired with no original landed. */

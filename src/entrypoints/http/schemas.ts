@@ -50,7 +50,9 @@ export const ListPhotosQuery = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('Only photos with this label (any case), e.g. `Dog`; the cursor goes with the same label.'),
+    .describe(
+      'Only photos with this label (any case), e.g. `Dog`. A cursor belongs to its listing: one from a label list is refused (400) by the plain list or another label, and the reverse.',
+    ),
 });
 
 export const PhotoIdParam = z.object({ id: z.string().describe('A photo id (UUIDv7).') });

@@ -31,6 +31,34 @@ describe('GalleryCursor', () => {
     if (!decoded.ok) expect(decoded.error).toBeInstanceOf(InvalidCursorError);
   });
 
+  const label = fc.string({ minLength: 1, maxLength: 40 }).filter((l) => l.trim() !== '');
+
+  test.prop([ownerId, photoId, label])(
+    "binds a label listing's cursor to its label, in any case",
+    (owner, after, name) => {
+      const cursor = GalleryCursor.encode(owner, after, name);
+      expect(GalleryCursor.decode(cursor, owner, name.toUpperCase())).toEqual({ ok: true, value: after });
+      expect(GalleryCursor.decode(cursor, owner, ` ${name.toLowerCase()} `).ok).toBe(true);
+    },
+  );
+
+  test.prop([ownerId, photoId, label, label])(
+    "refuses a cursor in another listing: labelled for the plain list, plain or another label's for a label's",
+    (owner, after, name, other) => {
+      fc.pre(name.trim().toLowerCase() !== other.trim().toLowerCase());
+      const labelled = GalleryCursor.encode(owner, after, name);
+      const plain = GalleryCursor.encode(owner, after);
+      for (const decoded of [
+        GalleryCursor.decode(labelled, owner),
+        GalleryCursor.decode(labelled, owner, other),
+        GalleryCursor.decode(plain, owner, name),
+      ]) {
+        expect(decoded.ok).toBe(false);
+        if (!decoded.ok) expect(decoded.error).toBeInstanceOf(InvalidCursorError);
+      }
+    },
+  );
+
   test.prop([ownerId, photoId, fc.nat(), replacement])(
     'catches any single-character change (or it decodes to the very same id)',
     (owner, after, at, char) => {

@@ -64,6 +64,9 @@ describe('labels and moderation on the API', () => {
     expect(await ids(await h.app.request(`/photos?label=Dog&limit=1&cursor=${nextCursor}`))).toEqual([
       first.id,
     ]);
+    // The cursor belongs to the Dog listing: the plain list or another label's refuses it.
+    await expectProblem(await h.app.request(`/photos?limit=1&cursor=${nextCursor}`), 400);
+    await expectProblem(await h.app.request(`/photos?label=Cat&limit=1&cursor=${nextCursor}`), 400);
     expect(await ids(await h.app.request('/photos?label=Cat'))).toEqual([]);
     expect(await ids(await h.app.request('/photos?label=Dog', { headers: as('someone-else') }))).toEqual([
       notMine.id,
