@@ -15,8 +15,8 @@ export interface AlarmsProps {
   readonly worker: IFunction;
   readonly httpHandler: IFunction;
   readonly api: HttpApi;
-  /** The analysis consumer, when deployed: its DLQ (and worker) get alarms of their own. */
-  readonly analysis?: { readonly deadLetterQueue: Queue; readonly worker?: IFunction };
+  /** The analysis consumer, when deployed: its queue, DLQ (and worker) get alarms of their own. */
+  readonly analysis?: { readonly queue: Queue; readonly deadLetterQueue: Queue; readonly worker?: IFunction };
   /** Subscribed to the alarm topic when given (the address must confirm it). */
   readonly email?: string;
 }
@@ -69,6 +69,15 @@ export class Alarms extends Construct {
         }),
         1,
         'Analysis jobs failed 5 times and were dead-lettered: fix the cause, then redrive the DLQ.',
+      );
+      alarm(
+        'Analysis Job Age',
+        props.analysis.queue.metricApproximateAgeOfOldestMessage({
+          period: fiveMinutes,
+          statistic: 'Maximum',
+        }),
+        30 * 60,
+        'An analysis job has waited over 30 minutes: the worker is falling behind, failing or throttled by Rekognition.',
       );
       if (props.analysis.worker) {
         alarm(

@@ -772,7 +772,21 @@ describe('operations', () => {
           refersTo(a.Dimensions, idOf((s.stack.analysis as AnalysisProcessing).worker)),
       ),
     ).toBeDefined();
-    expect(all).toHaveLength(7);
+    // Each consumer's jobs have an age alarm of their own: analysis may lag longer than thumbnails.
+    expect(
+      all
+        .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')
+        .map((a) => [
+          a.Threshold,
+          refersTo(a.Dimensions, idOf((s.stack.analysis as AnalysisProcessing).queue)),
+        ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [15 * 60, false],
+        [30 * 60, true],
+      ]),
+    );
+    expect(all).toHaveLength(8);
     // No email subscription unless an address is given; the queues' subscriptions are the upload topic's.
     expect(
       Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription')).map((r) => r.Properties?.Protocol),
