@@ -79,13 +79,19 @@ export async function problemOf(res) {
 }
 
 /**
- * A photo as the API describes it; `urls` are signed and expire.
+ * A photo as the API describes it; `urls` are signed and expire. `labels`,
+ * `moderation` and `analysis` come once the analysis consumer has seen it
+ * (labels most confident first); `rejected` is a photo moderation holds under
+ * a blocking policy: `failure` says why and nothing of it is served.
  *
- * @typedef {{ id: string, filename: string, contentType: string, size: number, status: string,
+ * @typedef {{ name: string, confidence: number, parents: string[] }} Label
+ * @typedef {{ name: string, parent: string, confidence: number, taxonomyLevel: number }} ModerationLabel
+ * @typedef {{ verdict: 'allow' | 'review' | 'block', labels: ModerationLabel[], modelVersion: string }} Moderation
+ * @typedef {{ id: string, filename: string, contentType: string, size: number,
+ *   status: 'pending' | 'processing' | 'ready' | 'failed' | 'rejected',
  *   width?: number, height?: number, placeholder?: string, failure?: { code: string, message: string },
  *   renditions?: { preset: string, width: number, height: number }[],
- *   labels?: { name: string, confidence: number, parents: string[] }[],
- *   moderation?: { verdict: 'allow' | 'review' | 'block', labels: { name: string, parent: string }[] },
+ *   labels?: Label[], moderation?: Moderation, analysis?: { status: 'done' | 'failed', reason?: string },
  *   urls?: { original: string, thumbnails: Record<string, string> } }} Photo
  */
 
@@ -224,14 +230,23 @@ export class Api {
     return res.status === 204 ? undefined : res.json();
   }
 
-  /** @param {{ limit?: number, cursor?: string }} page */
-  listPhotos({ limit = 24, cursor } = {}) {
+  /**
+   * A page of the owner's photos, newest first; with `label`, only those analysis gave it (any case).
+   *
+   * @param {{ limit?: number, cursor?: string, label?: string }} page
+   * @returns {Promise<{ items: Photo[], nextCursor?: string }>}
+   */
+  listPhotos({ limit = 24, cursor, label } = {}) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
+    if (label) query.set('label', label);
     return this.request(`/photos?${query}`);
   }
 
-  /** @param {string} id */
+  /**
+   * @param {string} id
+   * @returns {Promise<Photo>}
+   */
   getPhoto(id) {
     return this.request(`/photos/${encodeURIComponent(id)}`);
   }

@@ -3,6 +3,7 @@ import { Api, loadConfig, messageOf, SessionEndedError } from './api.js';
 import { createAuth } from './auth.js';
 import { createGrid } from './grid.js';
 import { createIdentity } from './identity.js';
+import { createLabelFilter } from './label-filter.js';
 import { createSignInView } from './sign-in.js';
 import { createUploader } from './uploader.js';
 import { createViewer } from './viewer.js';
@@ -10,8 +11,10 @@ import { createViewer } from './viewer.js';
 /**
  * The gallery page: uploads straight to storage with a progress bar per file,
  * a newest-first grid paged by cursor, ThumbHash placeholders until each
- * thumbnail arrives, a full-size viewer and delete. Plain DOM on purpose: no
- * build step, so `npm run dev` serves these files as they are.
+ * thumbnail arrives, a full-size viewer with the labels analysis gave as chips,
+ * a filter by label kept in the address, a marker on what moderation flagged,
+ * and delete. Plain DOM on purpose: no build step, so `npm run dev` serves
+ * these files as they are.
  *
  * This file only wires the parts together; each part owns its state and
  * reports to the others through the callbacks given here:
@@ -19,9 +22,10 @@ import { createViewer } from './viewer.js';
  *   identity ──onSwitch──▶ uploader (forget running, list unfinished), grid (reload)   dev mode
  *   auth ──onEnded──▶ uploader (pause all), grid (clear), sign-in view                 JWT mode
  *   uploader ──onStarted──▶ grid (tile with a local preview)
- *            ──onUploaded─▶ grid (poll for thumbnails)
+ *            ──onUploaded─▶ grid (poll for thumbnails and analysis)
  *            ──onStopped──▶ grid (remove, or show as waiting)
  *   grid ──onOpen──▶ viewer ──onDelete──▶ grid ──onDeleted──▶ viewer (close)
+ *   viewer ──onLabel──▶ filter (address) ──onChange──▶ viewer (close), grid (list by label)
  */
 
 /** @param {string} id */
@@ -54,12 +58,33 @@ async function start() {
       title: byId('viewer-title'),
       image: /** @type {HTMLImageElement} */ (byId('viewer-image')),
       caption: byId('viewer-caption'),
+      notice: byId('viewer-notice'),
+      labels: byId('viewer-labels'),
+      labelList: byId('viewer-label-list'),
       original: /** @type {HTMLAnchorElement} */ (byId('viewer-original')),
       remove: /** @type {HTMLButtonElement} */ (byId('viewer-delete')),
     },
     resolve: (url) => api.resolve(url),
     refresh: (id) => api.getPhoto(id),
     onDelete: (id) => void grid.deletePhoto(id),
+    onLabel: (label) => filter.choose(label),
+  });
+
+  const heading = byId('gallery-heading');
+  const filter = createLabelFilter({
+    elements: {
+      bar: byId('filter'),
+      name: byId('filter-name'),
+      clear: /** @type {HTMLButtonElement} */ (byId('filter-clear')),
+      heading,
+    },
+    onChange(label, why) {
+      viewer.close();
+      // The chip or the button that was chosen is gone: the heading says where the page now is.
+      // Back and Forward leave focus to the browser.
+      if (why !== 'history') heading.focus();
+      void grid.show(label);
+    },
   });
 
   const grid = createGrid({
@@ -68,9 +93,10 @@ async function start() {
       grid: byId('grid'),
       empty: byId('empty'),
       more: /** @type {HTMLButtonElement} */ (byId('load-more')),
-      heading: byId('gallery-heading'),
+      heading,
     },
     announce,
+    label: filter.label,
     onOpen: (photo) => viewer.open(photo),
     onDeleted: () => viewer.close(),
   });

@@ -1,3 +1,4 @@
+import { flagOf, hasLabel } from './analysis.js';
 import { ApiError, messageOf, SessionEndedError } from './api.js';
 import { createPager } from './pager.js';
 import { renderTile } from './tile.js';
@@ -7,21 +8,40 @@ const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 10_000;
 /** Stop polling a photo that stays pending this long: its upload was abandoned somewhere else. */
 const POLL_GIVE_UP_MS = 10 * 60_000;
+/**
+ * How long a ready photo is still polled for its analysis (labels, moderation),
+ * which a consumer of its own adds after the thumbnails: a server without an
+ * analyser never sends one, so the page stops asking after this.
+ */
+const ANALYSIS_WAIT_MS = 2 * 60_000;
 
 /**
  * @typedef {import('./api.js').Api} Api
  * @typedef {import('./api.js').Photo} Photo
- * @typedef {{ li: HTMLLIElement, photo: Photo, timer?: number, pollStarted?: number, retriedImage?: boolean,
- *   preview?: string, uploading?: boolean }} Tile
+ * @typedef {{ li: HTMLLIElement, photo: Photo, retriedImage?: boolean }} Tile
+ * @typedef {{ preview?: string, uploading: boolean }} LocalUpload
+ * @typedef {{ timer: number, delay: number, started: number, readyAt?: number, photo: Photo,
+ *   fromHere: boolean }} Watch
  * @typedef {{ grid: HTMLElement, empty: HTMLElement, more: HTMLButtonElement, heading: HTMLElement }} GridElements
  */
 
+/** @param {Photo} photo what a tile shows of it: a change here renders the tile again */
+const lookOf = (photo) => `${photo.status}|${flagOf(photo) ?? ''}`;
+
+/** @param {number} n */
+const photos = (n) => `${n} photo${n === 1 ? '' : 's'}`;
+
 /**
  * The newest-first grid of photos: pages through the listing (web/pager.js),
- * shows a photo being uploaded from this page with a preview the browser makes
- * from the file, polls each photo until its thumbnails are ready, and deletes.
- * It owns the tiles and their previews; opening a photo and a finished delete
- * are reported through `onOpen` and `onDeleted`.
+ * all of them or those with one label, shows a photo being uploaded from this
+ * page with a preview the browser makes from the file, polls each photo until
+ * its thumbnails and its analysis are in, and deletes. It owns the tiles and
+ * their previews; opening a photo and a finished delete are reported through
+ * `onOpen` and `onDeleted`.
+ *
+ * While a label is shown, a photo uploaded from this page joins the grid once
+ * its analysis gives it that label: a new upload has no labels yet, and the
+ * upload list shows its progress meanwhile.
  *
  * @example
  *   const grid = createGrid({ api, elements, announce, onOpen: (photo) => viewer.open(photo), onDeleted: () => viewer.close() });
@@ -31,82 +51,108 @@ const POLL_GIVE_UP_MS = 10 * 60_000;
  *   api: Api,
  *   elements: GridElements,
  *   announce: (message: string) => void,
+ *   label?: string,
  *   onOpen: (photo: Photo) => void,
  *   onDeleted: (id: string) => void,
- * }} options `onDeleted` runs before the tile goes, so a dialog showing the photo
- *   can close and hand focus back first; the grid then moves it to a neighbour.
+ * }} options `label`: only photos with it, from the start. `onDeleted` runs before the tile
+ *   goes, so a dialog showing the photo can close and hand focus back first; the grid then
+ *   moves it to a neighbour.
  */
-export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
+export function createGrid({ api, elements, announce, label: initialLabel, onOpen, onDeleted }) {
   const { grid, empty, more, heading } = elements;
-  /** @type {Map<string, Tile>} */
+  const emptyText = empty.textContent ?? '';
+  /** @type {Map<string, Tile>} the tiles on show */
   const tiles = new Map();
+  /** @type {Map<string, LocalUpload>} uploads from this page: whether their bytes are on the way, the file's preview */
+  const local = new Map();
+  /** @type {Map<string, Watch>} photos polled until they settle, shown or not: they outlive a change of label */
+  const watches = new Map();
+  /** @type {string | undefined} */
+  let label = initialLabel;
   /** Bumped when the identity changes, so answers for the previous owner are dropped. */
   let generation = 0;
+  /** Bumped when the label changes, so an older listing's summary is not announced. */
+  let shown = 0;
 
   const pager = createPager({
     api,
     more,
     pageSize: PAGE_SIZE,
     announce,
+    label: () => label,
     onPage(items) {
       // A photo uploaded from this page is already at the top; skip it when its page arrives.
-      for (const photo of items) if (!tiles.has(photo.id)) addTile({ photo }, 'end');
-      if (pager.exhausted && tiles.size > 0) announce(`${tiles.size} photo${tiles.size === 1 ? '' : 's'}.`);
+      for (const photo of items) if (!tiles.has(photo.id)) addTile(photo, 'end');
+      if (pager.exhausted && tiles.size > 0) {
+        announce(`${photos(tiles.size)}${label ? ` labelled ${label}` : ''}.`);
+      }
     },
     onSettled: () => updateEmpty(),
   });
 
-  /** @param {Pick<Tile, 'photo' | 'preview' | 'uploading'>} tile */
-  const render = ({ photo, preview, uploading }) =>
+  /** @param {Photo} photo */
+  const render = (photo) =>
     renderTile(photo, {
       resolve: (url) => api.resolve(url),
       onImageError: (id) => void refreshAfterImageError(id),
-      preview,
-      uploading,
+      preview: local.get(photo.id)?.preview,
+      uploading: local.get(photo.id)?.uploading,
     });
 
+  /** @param {Photo} photo whether it belongs among the photos shown now */
+  const belongs = (photo) => !label || hasLabel(photo, label);
+
   /**
-   * @param {Pick<Tile, 'photo' | 'preview' | 'uploading'>} tile
-   * @param {'start' | 'end'} where
+   * @param {Photo} photo
+   * @param {'end' | 'sorted'} where `sorted`: by id, which is time-ordered (UUIDv7), so a
+   *   photo that arrives out of the listing's turn still lands where the listing puts it
    */
-  function addTile(tile, where) {
-    const li = render(tile);
-    if (where === 'start') grid.prepend(li);
+  function addTile(photo, where) {
+    const li = render(photo);
+    const present = /** @type {HTMLLIElement[]} */ ([...grid.children]);
+    const older =
+      where === 'sorted' ? present.find((other) => (other.dataset.id ?? '') < photo.id) : undefined;
+    if (older) older.before(li);
     else grid.append(li);
-    const { photo } = tile;
-    tiles.set(photo.id, { ...tile, li });
-    if ((photo.status === 'pending' || photo.status === 'processing') && !tile.uploading) watch(photo.id);
+    tiles.set(photo.id, { photo, li });
+    if ((photo.status === 'pending' || photo.status === 'processing') && !local.get(photo.id)?.uploading) {
+      watch(photo);
+    }
     updateEmpty();
   }
 
   /**
    * The browser's own picture of the file stands in until the thumbnail is
-   * ready; past that (or when the photo failed) its object URL is let go.
+   * ready; past that (or when the photo will never have one) its object URL is let go.
    *
-   * @param {Tile} tile
+   * @param {Photo} photo
    */
-  function dropPreviewOnceDone(tile) {
-    if (tile.preview && (tile.photo.status === 'ready' || tile.photo.status === 'failed')) {
-      URL.revokeObjectURL(tile.preview);
-      tile.preview = undefined;
+  function dropPreviewOnceDone(photo) {
+    const mine = local.get(photo.id);
+    if (mine && !mine.uploading && photo.status !== 'pending' && photo.status !== 'processing') {
+      if (mine.preview) URL.revokeObjectURL(mine.preview);
+      local.delete(photo.id);
     }
   }
 
   /**
+   * Keeps a tile's photo current (the viewer opens what it holds); the tile is
+   * built again only when what it shows changes, so a poll does not reload its image.
+   *
    * @param {Photo} photo
-   * @param {boolean} [force] render again even when the status is the same
+   * @param {boolean} [force] render again even when it looks the same
    */
   function updateTile(photo, force = false) {
     const tile = tiles.get(photo.id);
     if (!tile) return;
-    const before = tile.photo.status;
+    const before = lookOf(tile.photo);
     tile.photo = photo;
-    if (!force && before === photo.status && photo.status !== 'ready') return;
-    dropPreviewOnceDone(tile);
+    if (!force && before === lookOf(photo)) return;
+    dropPreviewOnceDone(photo);
     // Keep keyboard focus where it was when the tile is replaced under it.
     const hadFocus = tile.li.contains(document.activeElement);
     const focusedAction = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.action;
-    const li = render(tile);
+    const li = render(photo);
     tile.li.replaceWith(li);
     tile.li = li;
     if (hadFocus) {
@@ -116,51 +162,130 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     }
   }
 
-  /** @param {string} id */
+  /** @param {string} id takes the tile off the grid; the photo may still be polled */
   function removeTile(id) {
     const tile = tiles.get(id);
     if (!tile) return;
-    clearTimeout(tile.timer);
-    if (tile.preview) URL.revokeObjectURL(tile.preview);
     tiles.delete(id);
     tile.li.remove();
     updateEmpty();
   }
 
+  /** @param {string} id the photo is gone: its tile, its polling and its preview */
+  function forget(id) {
+    clearTimeout(watches.get(id)?.timer);
+    watches.delete(id);
+    const preview = local.get(id)?.preview;
+    if (preview) URL.revokeObjectURL(preview);
+    local.delete(id);
+    removeTile(id);
+  }
+
   function updateEmpty() {
+    empty.textContent = label ? `No photos labelled ${label}.` : emptyText;
     empty.hidden = tiles.size > 0 || !pager.exhausted;
   }
 
   /**
-   * Polls one photo until its thumbnails are ready or it failed, backing off so
-   * a slow queue is not hammered; the page has no push channel from the worker.
+   * Whether a photo may still change in a way the page shows: its thumbnails,
+   * then its analysis (which may also hold it, under a blocking policy).
    *
-   * @param {string} id
-   * @param {number} [delay]
+   * @param {Photo} photo
+   * @param {Watch} w
    */
-  function watch(id, delay = POLL_FIRST_MS) {
-    const tile = tiles.get(id);
-    if (!tile) return;
-    tile.pollStarted ??= Date.now();
-    clearTimeout(tile.timer);
+  function changing(photo, w) {
+    const now = Date.now();
+    if (photo.status === 'pending' || photo.status === 'processing') return now - w.started < POLL_GIVE_UP_MS;
+    if (photo.status !== 'ready' || photo.analysis) return false;
+    w.readyAt ??= now;
+    return now - w.readyAt < ANALYSIS_WAIT_MS;
+  }
+
+  /**
+   * A polled photo's news: its tile follows, it joins the grid once it
+   * belongs there, and the person hears what changed.
+   *
+   * @param {Photo} photo
+   * @param {Photo} before
+   * @param {boolean} fromHere
+   */
+  function arrived(photo, before, fromHere) {
+    const { filename } = photo;
+    if (tiles.has(photo.id)) updateTile(photo);
+    else if (belongs(photo) && (!label || photo.analysis)) addTile(photo, 'sorted');
+    dropPreviewOnceDone(photo);
+
+    const news = [];
+    if (photo.status === 'ready' && before.status !== 'ready') news.push(`${filename} is ready.`);
+    if (photo.status === 'failed' && before.status !== 'failed') {
+      news.push(`${filename} failed: ${photo.failure?.message ?? ''}`);
+    }
+    if (photo.status === 'rejected' && before.status !== 'rejected') {
+      news.push(`${filename} is held by moderation: ${photo.failure?.message ?? ''}.`);
+    } else if (flagOf(photo) && !flagOf(before)) {
+      news.push(`${filename} was flagged ${flagOf(photo) === 'review' ? 'for review' : 'by moderation'}.`);
+    }
+    // Where an upload from this page went, when it may not be among the photos shown.
+    if (label && fromHere && photo.analysis && !before.analysis) {
+      news.push(
+        tiles.has(photo.id)
+          ? `${filename} is labelled ${label}, so it shows here.`
+          : `${filename} is not labelled ${label}: Show all photos to see it.`,
+      );
+    }
+    if (news.length > 0) announce(news.join(' '));
+  }
+
+  /**
+   * Polls one photo until it settles, backing off so a slow queue is not
+   * hammered; the page has no push channel from the workers.
+   *
+   * @param {Photo} photo
+   * @param {{ fromHere?: boolean }} [options] `fromHere`: uploaded from this page, so where it went is worth saying
+   */
+  function watch(photo, { fromHere = false } = {}) {
+    const { id } = photo;
+    const w = watches.get(id) ?? { timer: 0, delay: POLL_FIRST_MS, started: Date.now(), photo, fromHere };
+    w.fromHere ||= fromHere;
+    w.delay = POLL_FIRST_MS;
+    watches.set(id, w);
+    poll(w);
+  }
+
+  /** @param {Watch} w */
+  function poll(w) {
+    const { id } = w.photo;
+    clearTimeout(w.timer);
     const gen = generation;
-    tile.timer = window.setTimeout(async () => {
-      if (gen !== generation || !tiles.has(id)) return;
-      const next = Math.min(delay * 1.5, POLL_MAX_MS);
+    const current = () => gen === generation && watches.get(id) === w;
+    w.timer = window.setTimeout(async () => {
+      if (!current()) return;
       try {
         /** @type {Photo} */
-        const photo = await api.getPhoto(id);
-        if (gen !== generation) return;
-        updateTile(photo);
-        if (photo.status === 'ready') announce(`${photo.filename} is ready.`);
-        else if (photo.status === 'failed')
-          announce(`${photo.filename} failed: ${photo.failure?.message ?? ''}`);
-        else if (Date.now() - (tile.pollStarted ?? 0) < POLL_GIVE_UP_MS) watch(id, next);
+        const fresh = await api.getPhoto(id);
+        if (!current()) return;
+        const before = w.photo;
+        w.photo = fresh;
+        arrived(fresh, before, w.fromHere);
+        if (!changing(fresh, w)) {
+          watches.delete(id);
+          return;
+        }
+        w.delay = Math.min(w.delay * 1.5, POLL_MAX_MS);
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404) removeTile(id);
-        else if (!(error instanceof SessionEndedError)) watch(id, Math.min(delay * 2, POLL_MAX_MS * 3));
+        if (!current()) return;
+        if (error instanceof ApiError && error.status === 404) return forget(id);
+        if (error instanceof SessionEndedError) return;
+        w.delay = Math.min(w.delay * 2, POLL_MAX_MS * 3);
       }
-    }, delay);
+      poll(w);
+    }, w.delay);
+  }
+
+  /** @param {string} id */
+  function unwatch(id) {
+    clearTimeout(watches.get(id)?.timer);
+    watches.delete(id);
   }
 
   /**
@@ -177,7 +302,7 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
       const photo = await api.getPhoto(id);
       if (tiles.has(id)) updateTile(photo, true);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) removeTile(id);
+      if (error instanceof ApiError && error.status === 404) forget(id);
     }
   }
 
@@ -203,16 +328,23 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     );
     const focusWasInside =
       tile.li.contains(document.activeElement) || document.activeElement === document.body;
-    removeTile(id);
+    forget(id);
     if (focusWasInside) (neighbour ?? heading).focus();
     announce(`${filename} deleted.`);
   }
 
-  function clear() {
-    generation++;
+  /** Takes every tile off and forgets the listing's place, to list afresh. */
+  function emptyGrid() {
+    shown++;
     pager.reset();
     for (const id of [...tiles.keys()]) removeTile(id);
     updateEmpty();
+  }
+
+  function clear() {
+    generation++;
+    emptyGrid();
+    for (const id of [...watches.keys(), ...local.keys()]) forget(id);
   }
 
   grid.addEventListener('click', (event) => {
@@ -228,35 +360,65 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
     loadMore: () => pager.loadMore(),
     deletePhoto,
 
+    /** The label shown, if any. */
+    get label() {
+      return label;
+    },
+
+    /**
+     * Lists afresh the photos with `next` (all photos without one), and says
+     * what the first page brought. Photos still being polled keep being polled,
+     * and join if they belong.
+     *
+     * @param {string | undefined} next
+     */
+    async show(next) {
+      label = next;
+      emptyGrid();
+      const mine = shown;
+      await pager.loadMore();
+      if (mine !== shown) return;
+      const count = `${photos(tiles.size)}${pager.exhausted ? '' : ' so far'}`;
+      if (!label) announce(`Showing all photos: ${count}.`);
+      else if (tiles.size === 0 && pager.exhausted) announce(`No photos labelled ${label}.`);
+      else announce(`Showing photos labelled ${label}: ${count}.`);
+    },
+
     /**
      * Shows a photo whose upload from this page has started, at the top (or in
      * place, when resuming one the listing brought), with a preview the browser
-     * makes from the file when it can show that type.
+     * makes from the file when it can show that type. While a label is shown it
+     * waits off the grid: it has no labels yet.
      *
      * @param {Photo} photo
      * @param {File} file
      */
     addUploading(photo, file) {
+      const previous = local.get(photo.id)?.preview;
+      if (previous) URL.revokeObjectURL(previous);
       const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
-      const tile = tiles.get(photo.id);
-      if (!tile) return addTile({ photo, preview, uploading: true }, 'start');
-      clearTimeout(tile.timer);
-      if (tile.preview) URL.revokeObjectURL(tile.preview);
-      Object.assign(tile, { preview, uploading: true });
-      updateTile(photo, true);
+      local.set(photo.id, { preview, uploading: true });
+      unwatch(photo.id);
+      if (tiles.has(photo.id)) updateTile(photo, true);
+      else if (!label) addTile(photo, 'sorted');
     },
 
     /**
-     * The upload's bytes have landed: thumbnails are on the way, polled until ready.
+     * The upload's bytes have landed: thumbnails and analysis are on the way, polled until in.
      *
      * @param {Photo} photo
      */
     uploaded(photo) {
-      const tile = tiles.get(photo.id);
-      if (!tile) return addTile({ photo }, 'start');
-      tile.uploading = false;
-      updateTile(photo, true);
-      watch(photo.id);
+      const mine = local.get(photo.id);
+      if (mine) mine.uploading = false;
+      if (tiles.has(photo.id)) updateTile(photo, true);
+      else if (!label) addTile(photo, 'sorted');
+      else {
+        announce(
+          `${photo.filename} uploaded. It shows here once analysis labels it ${label}; Show all photos to see it now.`,
+        );
+      }
+      watch(photo, { fromHere: true });
     },
 
     /**
@@ -267,11 +429,11 @@ export function createGrid({ api, elements, announce, onOpen, onDeleted }) {
      * @param {boolean} gone
      */
     uploadStopped(id, gone) {
+      if (gone) return forget(id);
+      const mine = local.get(id);
+      if (mine) mine.uploading = false;
       const tile = tiles.get(id);
-      if (!tile) return;
-      if (gone) return removeTile(id);
-      tile.uploading = false;
-      updateTile(tile.photo, true);
+      if (tile) updateTile(tile.photo, true);
     },
 
     /** Forgets every photo and stops polling: the identity changed or the session ended. */

@@ -35,17 +35,20 @@ function problemOf(error, mode) {
  * is retried a few times with growing pauses, then the button says "Try again"
  * and waits for the person: the sentinel is only watched after a page that
  * loaded, so a failing listing can never loop. It owns the cursor; the items
- * go to `onPage`.
+ * go to `onPage`. The cursor goes with the label it was given for: a new label
+ * starts over after `reset`.
  *
  * @example
- *   const pager = createPager({ api, more, announce, onPage: (items) => items.forEach(add), onSettled: updateEmpty });
+ *   const pager = createPager({ api, more, announce, label: () => undefined, onPage: (items) => items.forEach(add),
+ *     onSettled: updateEmpty });
  *   await pager.loadMore();
  *
  * @param {{ api: Api, more: HTMLButtonElement, pageSize: number, announce: (message: string) => void,
- *   onPage: (items: Photo[]) => void, onSettled: () => void }} options `onSettled` runs after every
- *   attempt, so the grid can say "No photos yet" once the listing is known to be empty
+ *   label: () => string | undefined, onPage: (items: Photo[]) => void, onSettled: () => void }} options
+ *   `label`: only photos with it, when it gives one; `onSettled` runs after every attempt, so the
+ *   grid can say "No photos yet" once the listing is known to be empty
  */
-export function createPager({ api, more, pageSize, announce, onPage, onSettled }) {
+export function createPager({ api, more, pageSize, announce, label, onPage, onSettled }) {
   /** @type {string | undefined} */
   let cursor;
   let exhausted = false;
@@ -77,7 +80,7 @@ export function createPager({ api, more, pageSize, announce, onPage, onSettled }
     more.textContent = 'Loading…';
     let retryIn = 0;
     try {
-      const page = await api.listPhotos({ limit: pageSize, cursor });
+      const page = await api.listPhotos({ limit: pageSize, cursor, label: label() });
       if (gen !== generation) return;
       failures = 0;
       cursor = page.nextCursor;
@@ -122,7 +125,7 @@ export function createPager({ api, more, pageSize, announce, onPage, onSettled }
       return exhausted;
     },
 
-    /** Forgets the cursor and any retry under way: the identity changed or the session ended. */
+    /** Forgets the cursor and any retry under way: the identity or the label changed, or the session ended. */
     reset() {
       generation++;
       clearTimeout(retryTimer);

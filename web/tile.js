@@ -1,3 +1,4 @@
+import { flagOf, flagWords, moderationLabelsOf } from './analysis.js';
 import { h } from './dom.js';
 import { placeholderUrl } from './placeholder.js';
 
@@ -15,9 +16,25 @@ function statusText(photo, uploading) {
       return 'Making thumbnails…';
     case 'failed':
       return `Failed: ${photo.failure?.message ?? 'the image could not be processed.'}`;
+    case 'rejected':
+      return 'Held by moderation';
     default:
       return '';
   }
+}
+
+/**
+ * The marker of a photo moderation flagged: "⚑ Flagged" on the frame and, on
+ * hover, the verdict and the labels that made it. A screen reader hears the
+ * verdict in the name of the tile's button (see openerOf).
+ *
+ * @param {Photo} photo
+ */
+function flagMarker(photo) {
+  const verdict = flagOf(photo);
+  if (!verdict) return [];
+  const title = `${flagWords(verdict)}: ${moderationLabelsOf(photo)}`;
+  return [h('span', { class: 'flag', 'data-verdict': verdict, title }, ['⚑ Flagged'])];
 }
 
 /**
@@ -26,6 +43,9 @@ function statusText(photo, uploading) {
  * The placeholder goes once the thumbnail has loaded (the `loaded` class), or
  * it would show through a transparent image. Before there is a thumbnail, a
  * photo uploaded from this page shows the browser's own preview of the file.
+ * A flagged photo is shown as it is, with a marker: in `flag` mode moderation
+ * only records, and these are the owner's own photos; a held one has nothing
+ * to show.
  *
  * @param {Photo} photo
  * @param {TileHooks} hooks
@@ -40,10 +60,10 @@ function frameOf(photo, { resolve, onImageError, preview, uploading }) {
     img.addEventListener('load', () => frame.classList.add('loaded'));
     img.addEventListener('error', () => onImageError(photo.id));
     img.src = resolve(thumb);
-    frame.append(img);
+    frame.append(img, ...flagMarker(photo));
     return frame;
   }
-  if (preview) {
+  if (preview && photo.status !== 'rejected') {
     // alt="": the group around the frame names the photo and its state.
     const img = h('img', { alt: '', class: 'local-preview', decoding: 'async' });
     img.addEventListener('load', () => frame.classList.add('loaded'));
@@ -54,6 +74,40 @@ function frameOf(photo, { resolve, onImageError, preview, uploading }) {
   }
   frame.append(h('span', { class: 'badge' }, [statusText(photo, uploading)]));
   return frame;
+}
+
+/**
+ * What holds the frame: a ready photo opens full size, a held one opens to say
+ * why; the others show their state in place, in a group named by it.
+ *
+ * @param {Photo} photo
+ * @param {HTMLElement} frame
+ * @param {boolean} [uploading]
+ */
+function openerOf(photo, frame, uploading) {
+  if (photo.status === 'ready') {
+    const flag = flagOf(photo);
+    const attributes = { type: 'button', class: 'tile-open', 'data-action': 'open', title: photo.filename };
+    // Named by its thumbnail's alt; a flagged one says so too, in the words of its marker.
+    const name = flag ? { 'aria-label': `${photo.filename}, ${flagWords(flag).toLowerCase()}` } : {};
+    return h('button', { ...attributes, ...name }, [frame]);
+  }
+  if (photo.status === 'rejected') {
+    const why = photo.failure?.message ?? 'held by moderation';
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'tile-open',
+        'data-action': 'open',
+        'aria-label': `${photo.filename}: held by moderation`,
+        title: `${photo.filename}: ${why}`,
+      },
+      [frame],
+    );
+  }
+  const label = `${photo.filename}: ${statusText(photo, uploading)}`;
+  return h('div', { class: 'tile-open', role: 'group', 'aria-label': label }, [frame]);
 }
 
 /**
@@ -75,22 +129,7 @@ function frameOf(photo, { resolve, onImageError, preview, uploading }) {
  */
 export function renderTile(photo, hooks) {
   const li = h('li', { class: 'tile', 'data-id': photo.id, 'data-status': photo.status });
-  const frame = frameOf(photo, hooks);
-  // Only a ready photo has something to open; the others show their state in place.
-  const main =
-    photo.status === 'ready'
-      ? h('button', { type: 'button', class: 'tile-open', 'data-action': 'open', title: photo.filename }, [
-          frame,
-        ])
-      : h(
-          'div',
-          {
-            class: 'tile-open',
-            role: 'group',
-            'aria-label': `${photo.filename}: ${statusText(photo, hooks.uploading)}`,
-          },
-          [frame],
-        );
+  const main = openerOf(photo, frameOf(photo, hooks), hooks.uploading);
   const name = h('span', { class: 'tile-name', title: photo.filename }, [photo.filename]);
   const remove = h(
     'button',
