@@ -113,7 +113,10 @@ export async function problemOf(res) {
  *
  * @typedef {{ mode: 'jwt', issuer: string, clientId: string, scope: string, redirectUri: string,
  *   logoutUri: string, endSessionEndpoint?: string, signUpEndpoint?: string }} JwtAuth
- * @typedef {{ apiBase: string, auth: { mode: 'dev' } | JwtAuth, limits?: { maxOriginalBytes?: number } }} PageConfig
+ * `analysis`: whether uploads are analysed (absent from an older server: maybe, so the page waits a while).
+ *
+ * @typedef {{ apiBase: string, auth: { mode: 'dev' } | JwtAuth, analysis?: boolean,
+ *   limits?: { maxOriginalBytes?: number } }} PageConfig
  */
 
 /**

@@ -97,6 +97,7 @@ async function start() {
     },
     announce,
     label: filter.label,
+    analysed: config.analysis !== false,
     onOpen: (photo) => viewer.open(photo),
     onDeleted: () => viewer.close(),
   });

@@ -10,8 +10,8 @@ const POLL_MAX_MS = 10_000;
 const POLL_GIVE_UP_MS = 10 * 60_000;
 /**
  * How long a ready photo is still polled for its analysis (labels, moderation),
- * which a consumer of its own adds after the thumbnails: a server without an
- * analyser never sends one, so the page stops asking after this.
+ * which a consumer of its own adds after the thumbnails, where config.json says
+ * uploads are analysed (or does not say): a lost analysis is not waited for forever.
  */
 const ANALYSIS_WAIT_MS = 2 * 60_000;
 
@@ -52,13 +52,23 @@ const photos = (n) => `${n} photo${n === 1 ? '' : 's'}`;
  *   elements: GridElements,
  *   announce: (message: string) => void,
  *   label?: string,
+ *   analysed?: boolean,
  *   onOpen: (photo: Photo) => void,
  *   onDeleted: (id: string) => void,
- * }} options `label`: only photos with it, from the start. `onDeleted` runs before the tile
+ * }} options `label`: only photos with it, from the start. `analysed`: whether uploads get
+ *   an analysis to wait for (config.json's `analysis`; default true). `onDeleted` runs before the tile
  *   goes, so a dialog showing the photo can close and hand focus back first; the grid then
  *   moves it to a neighbour.
  */
-export function createGrid({ api, elements, announce, label: initialLabel, onOpen, onDeleted }) {
+export function createGrid({
+  api,
+  elements,
+  announce,
+  label: initialLabel,
+  analysed = true,
+  onOpen,
+  onDeleted,
+}) {
   const { grid, empty, more, heading } = elements;
   const emptyText = empty.textContent ?? '';
   /** @type {Map<string, Tile>} the tiles on show */
@@ -196,7 +206,7 @@ export function createGrid({ api, elements, announce, label: initialLabel, onOpe
   function changing(photo, w) {
     const now = Date.now();
     if (photo.status === 'pending' || photo.status === 'processing') return now - w.started < POLL_GIVE_UP_MS;
-    if (photo.status !== 'ready' || photo.analysis) return false;
+    if (photo.status !== 'ready' || photo.analysis || !analysed) return false;
     w.readyAt ??= now;
     return now - w.readyAt < ANALYSIS_WAIT_MS;
   }

@@ -165,7 +165,7 @@ export class PixportStack extends Stack {
       logPrefix: LOG_PREFIXES.cloudfront,
       ...(webAclArn ? { webAclArn } : {}),
       ...(props.domain ? { domain: props.domain } : {}),
-      pageConfig: { apiBase: API_BASE, auth: this.auth.pageConfig },
+      pageConfig: { apiBase: API_BASE, auth: this.auth.pageConfig, analysis: this.analysis !== undefined },
     });
 
     // Known only now: the site's origin. The distribution depends on the API's id

@@ -8,7 +8,14 @@ import {
   REKOGNITION_ACTIONS,
 } from '../../deploy/lib/analysis.js';
 import { readContext } from '../../deploy/lib/context.js';
-import { type CfnResource, refersTo, resourcesOf, type Synthesized, synthesize } from './synth.js';
+import {
+  type CfnResource,
+  pageConfigOf,
+  refersTo,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from './synth.js';
 
 /** The analysis consumer in the template: its function, its queue subscription and its grants. */
 
@@ -103,6 +110,8 @@ describe('analysis off (`-c analysis=false`)', () => {
     const subscriptions = Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription'));
     expect(subscriptions.filter((r) => r.Properties?.Protocol === 'sqs')).toHaveLength(1);
     expect(JSON.stringify(s.template.toJSON())).not.toContain('rekognition:');
+    // The page is told, so it waits for no analysis after a thumbnail.
+    expect(pageConfigOf(s)).toMatchObject({ analysis: false });
   });
 });
 

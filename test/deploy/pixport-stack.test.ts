@@ -675,6 +675,7 @@ describe('delivery', () => {
     const managedLogin = `https://\${${idOf(s.stack.auth.domain as IConstruct)}}.auth.\${AWS::Region}.amazoncognito.com`;
     expect(pageConfigOf(s)).toEqual({
       apiBase: '/api',
+      analysis: true,
       auth: {
         mode: 'jwt',
         issuer: `https://\${${idOf(s.stack.auth.userPool as IConstruct)}.ProviderURL}`,

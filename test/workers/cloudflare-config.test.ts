@@ -28,8 +28,9 @@ describe('parseCloudflareConfig', () => {
 
   it("serves the page's sign-in settings, redirecting to the page's own origin unless told otherwise", () => {
     const auth = parseCloudflareConfig({ URL_SIGNING_SECRET: secret, ...jwtVars }).auth;
-    expect(pageConfigFor(auth, 'https://photos.example/config.json')).toEqual({
+    expect(pageConfigFor(auth, 'https://photos.example/config.json', true)).toEqual({
       apiBase: '',
+      analysis: true,
       auth: {
         mode: 'jwt',
         issuer: 'https://issuer.example/',
@@ -47,7 +48,7 @@ describe('parseCloudflareConfig', () => {
       OIDC_END_SESSION_ENDPOINT: 'https://login.example/logout',
       OIDC_SIGN_UP_ENDPOINT: 'https://login.example/signup',
     }).auth;
-    expect(pageConfigFor(cognito, 'https://photos.example/config.json').auth).toEqual({
+    expect(pageConfigFor(cognito, 'https://photos.example/config.json', true).auth).toEqual({
       mode: 'jwt',
       issuer: 'https://issuer.example/',
       clientId: 'pixport-web',
@@ -69,9 +70,10 @@ describe('parseCloudflareConfig', () => {
   it('takes dev mode from AUTH_MODE=dev, and always wants a long enough signing secret', () => {
     const dev = parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret }).auth;
     expect(dev).toEqual({ mode: 'dev' });
-    expect(pageConfigFor(dev, 'https://photos.example/config.json')).toEqual({
+    expect(pageConfigFor(dev, 'https://photos.example/config.json', false)).toEqual({
       apiBase: '',
       auth: { mode: 'dev' },
+      analysis: false,
     });
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev' })).toThrow(/URL_SIGNING_SECRET is required/);
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: 'short' })).toThrow(

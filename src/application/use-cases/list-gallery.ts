@@ -88,7 +88,9 @@ export class ListGallery {
       after = page.last;
     }
     const items = await Promise.all(shown.map((photo) => signPhoto(photo, this.signer)));
-    return ok(last ? { items, nextCursor: GalleryCursor.encode(input.ownerId, last, input.label) } : { items });
+    return ok(
+      last ? { items, nextCursor: GalleryCursor.encode(input.ownerId, last, input.label) } : { items },
+    );
   }
 
   /** Every photo but a pending one whose upload expired with no original landed. */

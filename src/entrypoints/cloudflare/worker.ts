@@ -60,7 +60,11 @@ function runtime(env: WorkerEnv): Runtime {
   const app = new Hono();
   // What the gallery page asks for beside itself; the page is static assets.
   app.get('/config.json', (c) =>
-    c.json(pageConfigFor(config.auth, c.req.url), 200, { 'Cache-Control': 'no-cache' }),
+    c.json(
+      pageConfigFor(config.auth, c.req.url, env.AI !== undefined && env.ANALYSIS_JOBS !== undefined),
+      200,
+      { 'Cache-Control': 'no-cache' },
+    ),
   );
   app.route('/', api);
   app.notFound((c) => problemResponse(unmatched(app.routes, c), c.get('requestId')));

@@ -116,9 +116,15 @@ export interface PageAuthConfig {
 }
 
 /** The gallery page's `config.json` (the CDK app writes the same document for AWS). */
-export type PageConfig =
-  | { readonly apiBase: string; readonly auth: { readonly mode: 'dev' } }
-  | { readonly apiBase: string; readonly auth: PageAuthConfig };
+export type PageConfig = {
+  readonly apiBase: string;
+  readonly auth: { readonly mode: 'dev' } | PageAuthConfig;
+  /**
+   * Whether uploads are analysed (labels, moderation): the page waits for an
+   * analysis only where one will come.
+   */
+  readonly analysis: boolean;
+};
 
 /**
  * The page's `config.json` for a request to it: the API is on the same
@@ -127,13 +133,14 @@ export type PageConfig =
  * The API's audience and key set stay out: the page has no use for them.
  *
  * @example
- * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url)));
+ * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url, analysed)));
  */
-export function pageConfigFor(auth: AuthConfig, requestUrl: string): PageConfig {
-  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' } };
+export function pageConfigFor(auth: AuthConfig, requestUrl: string, analysis: boolean): PageConfig {
+  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' }, analysis };
   const pageUrl = auth.redirectUri ?? `${new URL(requestUrl).origin}/`;
   return {
     apiBase: '',
+    analysis,
     auth: {
       mode: 'jwt',
       issuer: auth.issuer,

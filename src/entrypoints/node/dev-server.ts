@@ -25,7 +25,7 @@ import { problemResponse } from '../http/problem.js';
 import { jsonLog, type Log } from '../http/request-log.js';
 import { unmatched } from '../http/unmatched.js';
 
-export interface DevServerOptions extends DevConfig {
+export interface DevServerOptions extends Omit<DevConfig, 'analysisMode'> {
   readonly urlSecret: string;
   /** Settings of the in-process worker's wasm-vips processor. */
   readonly images?: WasmVipsImageProcessorOptions;
@@ -158,7 +158,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const app = new Hono();
   // What the gallery page asks for beside itself.
   app.get('/config.json', (c) =>
-    c.json(pageConfigFor(options.auth, c.req.url), 200, { 'Cache-Control': 'no-cache' }),
+    c.json(pageConfigFor(options.auth, c.req.url, options.analyzer !== undefined), 200, {
+      'Cache-Control': 'no-cache',
+    }),
   );
   app.get('/vendor/:name', (c) => {
     const source = vendor.get(c.req.param('name'));

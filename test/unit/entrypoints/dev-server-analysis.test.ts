@@ -54,6 +54,8 @@ describe('the dev server analyses uploads when given an analyzer', () => {
 
     const byLabel: { items: PhotoJson[] } = await get(server, '/photos?label=dog');
     expect(byLabel.items.map((p) => p.id)).toEqual([dog]);
+    // The page is told to wait for analyses.
+    expect(await get(server, '/config.json')).toMatchObject({ analysis: true });
   });
 
   it('retries an analysis that fails as a service does, without holding up the thumbnail', async () => {
@@ -71,6 +73,7 @@ describe('the dev server analyses uploads when given an analyzer', () => {
   it('has no analysis queue without an analyzer, and leaves photos unanalysed', async () => {
     server = await startLocalDevServer();
     expect(server.analysisQueue).toBeUndefined();
+    expect(await get(server, '/config.json')).toMatchObject({ analysis: false });
     const id = await upload(server, 'plain.jpg');
     await settled(server);
     const photo: PhotoJson = await get(server, `/photos/${id}`);
