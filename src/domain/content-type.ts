@@ -42,7 +42,7 @@ const ascii = (bytes: Uint8Array, from: number, to: number): string =>
   String.fromCharCode(...bytes.subarray(from, Math.min(to, bytes.length)));
 
 /** The ISO-BMFF brands of an `ftyp` box: the major brand and the compatible ones. */
-const ftypBrands = (bytes: Uint8Array): string[] | undefined => {
+export const ftypBrands = (bytes: Uint8Array): string[] | undefined => {
   if (bytes.length < 16 || ascii(bytes, 4, 8) !== 'ftyp') return undefined;
   const boxSize =
     (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;

@@ -243,3 +243,42 @@ export class QuotaExceededError extends DomainError {
     );
   }
 }
+
+/** Bytes that are a video container we accept but cannot be read: cut short, damaged, no tracks. */
+export class CorruptVideoError extends DomainError {
+  readonly code = 'corrupt-video';
+}
+
+/**
+ * A video in a form Pixport does not take: another container (AVI, MPEG-TS ...),
+ * no video track, or a codec the transcoder cannot read.
+ */
+export class UnsupportedVideoError extends DomainError {
+  readonly code = 'unsupported-video';
+}
+
+/** Which video limit was passed. */
+export type VideoLimitName = 'bytes' | 'duration' | 'resolution' | 'frame-rate';
+
+/**
+ * A video over one of the limits of `VideoLimits`: too many bytes, too long, too
+ * many pixels a side, or too many frames a second. Found from the container's
+ * header, before anything is decoded.
+ */
+export class VideoTooLargeError extends DomainError {
+  readonly code = 'video-too-large';
+  constructor(
+    readonly limit: VideoLimitName,
+    /** What the video has, and the most allowed, as people read them ("12 min 30 s", "10 min"). */
+    readonly actual: string,
+    readonly max: string,
+  ) {
+    const what: Record<VideoLimitName, string> = {
+      bytes: 'the file',
+      duration: 'the video',
+      resolution: 'the picture',
+      'frame-rate': 'the frame rate',
+    };
+    super(`${what[limit]} is ${actual}, over the limit of ${max}`);
+  }
+}

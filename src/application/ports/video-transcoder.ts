@@ -1,0 +1,82 @@
+import type { OwnerId } from '../../domain/owner-id.js';
+import type { PhotoId } from '../../domain/photo-id.js';
+import type { VideoRenditionPlan } from '../../domain/video-rendition.js';
+
+/**
+ * One video to transcode: where its original is, where the MP4 and the poster
+ * go, and the plan the use case made from the probe (display size of both,
+ * when the poster frame is taken). Output keys are deterministic, so a job run
+ * twice overwrites.
+ */
+export interface VideoTranscodeJob {
+  readonly ownerId: OwnerId;
+  readonly photoId: PhotoId;
+  readonly originalKey: string;
+  readonly outputs: { readonly video: string; readonly poster: string };
+  readonly plan: VideoRenditionPlan;
+  /** What the probe found: an output much shorter means the original could not all be decoded. */
+  readonly durationMs: number;
+}
+
+/** The stored MP4: H.264 + AAC (when the original has sound), moov first. */
+export interface TranscodedVideo {
+  readonly key: string;
+  readonly contentType: 'video/mp4';
+  readonly width: number;
+  readonly height: number;
+  readonly durationMs: number;
+  readonly bytes: number;
+}
+
+/** The stored poster frame, a JPEG of the MP4's display size. */
+export interface TranscodedPoster {
+  readonly key: string;
+  readonly contentType: 'image/jpeg';
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+}
+
+/**
+ * How a transcode ended, as a message on the video queue. `permanent: false`
+ * is a failure that may pass when the job is submitted again (storage was
+ * unavailable, the transcoder was killed); `permanent: true` never will (the
+ * original cannot be decoded). The consumer records a permanent failure on the
+ * item with `reason`, and a `done` with its outputs; it must take either more
+ * than once, and for an item deleted meanwhile.
+ */
+export type VideoTranscodeCompletion =
+  | {
+      readonly ownerId: OwnerId;
+      readonly photoId: PhotoId;
+      readonly status: 'done';
+      readonly outputs: { readonly video: TranscodedVideo; readonly poster: TranscodedPoster };
+    }
+  | {
+      readonly ownerId: OwnerId;
+      readonly photoId: PhotoId;
+      readonly status: 'failed';
+      readonly reason: string;
+      readonly permanent: boolean;
+    };
+
+/**
+ * Where a transcoder that runs in-process (ffmpeg) sends its completions; the
+ * composition wires it to the video queue. A transcoder that runs elsewhere
+ * (MediaConvert in a Step Functions workflow) sends the same message to the
+ * queue itself. A delivery that throws is tried again by the transcoder.
+ */
+export interface VideoTranscodeSink {
+  deliver(completion: VideoTranscodeCompletion): Promise<void>;
+}
+
+/**
+ * Turns a video original into an MP4 that plays while it downloads (H.264 +
+ * AAC, at most the plan's size, the moov atom first) and one poster frame.
+ * `submit` resolves once the job is accepted, not done, and throws when it
+ * cannot be accepted, so the queue retries; the outcome arrives later as a
+ * `VideoTranscodeCompletion`.
+ */
+export interface VideoTranscoder {
+  submit(job: VideoTranscodeJob): Promise<void>;
+}
