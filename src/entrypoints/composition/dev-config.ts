@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
+import { parseAnalysisEnv } from './analysis-env.js';
 import { type AuthConfig, authConfig, authVars, originList, parseEnv, requireJwtVars } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
 import { optionalLimit } from './upload-limits-env.js';
@@ -15,6 +16,8 @@ export interface DevConfig extends CoreConfig {
   readonly urlSecret?: string;
   readonly limits: Limits;
   readonly renditions: RenditionSettings;
+  /** `local`: uploads are labelled and moderated by the models in node_modules; `off`: not analysed. */
+  readonly analysisMode: 'local' | 'off';
 }
 
 const Env = z
@@ -27,14 +30,17 @@ const Env = z
     // The per-owner quota, off unless set: to try the page's answer to a full account.
     QUOTA_MAX_PHOTOS: optionalLimit,
     QUOTA_MAX_BYTES: optionalLimit,
+    // Labels and moderation of uploads by the local models (the MODERATION_* variables apply).
+    ANALYSIS: z.enum(['local', 'off']).default('local'),
   })
   .superRefine(requireJwtVars);
 
 /**
  * Reads the dev server's environment: PORT, HOST, AUTH_MODE (dev by default)
  * with its JWT and OIDC variables, ALLOWED_ORIGINS, URL_SIGNING_SECRET and the
- * quota (QUOTA_MAX_PHOTOS, QUOTA_MAX_BYTES; off by default). Throws an
- * Error naming every bad variable.
+ * quota (QUOTA_MAX_PHOTOS, QUOTA_MAX_BYTES; off by default), ANALYSIS (`local`
+ * by default, or `off`) with the moderation policy's variables (see
+ * analysis-env.ts). Throws an Error naming every bad variable.
  *
  * @example
  * const config = parseDevConfig(process.env);
@@ -59,5 +65,7 @@ export function parseDevConfig(env: Readonly<Record<string, string | undefined>>
         : {}),
     },
     renditions: defaultRenditionSettings,
+    analysisMode: e.ANALYSIS,
+    analysis: parseAnalysisEnv(env),
   };
 }

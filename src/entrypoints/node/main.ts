@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseDevConfig } from '../composition/dev-config.js';
 import { startDevServer } from './dev-server.js';
+import { localImageAnalyzer } from './local-analyzer.js';
 
 let config: ReturnType<typeof parseDevConfig>;
 try {
@@ -10,13 +11,28 @@ try {
   process.exit(1);
 }
 
+const analyzer = config.analysisMode === 'local' ? localImageAnalyzer() : undefined;
 const server = await startDevServer({
   ...config,
   // A fresh secret per run is fine: the in-memory store forgets everything on restart too.
   urlSecret: config.urlSecret ?? randomBytes(32).toString('hex'),
+  ...(analyzer ? { analyzer } : {}),
 });
 
 console.log(`Pixport dev server: ${server.url}  (gallery at /, API docs at /openapi.json; Ctrl+C stops)`);
+if (analyzer) {
+  // Loaded after listening, so the page is up at once; a photo that comes first waits for it.
+  analyzer.load().then(
+    ({ loadMs, modelVersion }) =>
+      console.log(
+        `Analysis: local models loaded in ${Math.round(loadMs)} ms (${modelVersion}); ANALYSIS=off turns it off`,
+      ),
+    (error: unknown) =>
+      console.error(`Analysis: the local models failed to load, uploads will retry: ${String(error)}`),
+  );
+} else {
+  console.log('Analysis: off (ANALYSIS=off); uploads get no labels or moderation');
+}
 
 let stopping = false;
 const stop = async (signal: string) => {

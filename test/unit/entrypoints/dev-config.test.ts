@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseDevConfig } from '../../../src/entrypoints/composition/dev-config.js';
+
+describe("the dev server's analysis settings", () => {
+  it('analyses with the local models by default, under the default moderation policy', () => {
+    const config = parseDevConfig({});
+    expect(config.analysisMode).toBe('local');
+    expect(config.analysis?.moderation.mode).toBe('flag');
+    expect(config.analysis?.minLabelConfidence).toBe(70);
+  });
+
+  it('turns analysis off with ANALYSIS=off, and takes the MODERATION_* variables', () => {
+    const config = parseDevConfig({ ANALYSIS: 'off', MODERATION_MODE: 'block', MODERATION_BLOCK_AT: '90' });
+    expect(config.analysisMode).toBe('off');
+    expect(config.analysis?.moderation).toMatchObject({ mode: 'block', blockAt: 90 });
+  });
+
+  it('refuses an unknown ANALYSIS value, naming the variable', () => {
+    expect(() => parseDevConfig({ ANALYSIS: 'rekognition' })).toThrow(/ANALYSIS/);
+  });
+});
