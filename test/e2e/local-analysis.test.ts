@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalImageAnalyzer } from '../../src/adapters/local-analysis/local-image-analyzer.js';
+import type { DevServer } from '../../src/entrypoints/node/dev-server.js';
+import { launchChromium } from '../support/chromium.js';
+import { startLocalDevServer } from '../support/dev-server.js';
+
+/**
+ * What `npm run dev` does with a real photograph, end to end in a real browser:
+ * the page uploads it, the thumbnail worker renders it, the local models (the
+ * COCO detector and nsfwjs, as the dev server loads them) label it, and the
+ * person filters the gallery by what they saw. The photos and their licences:
+ * test/fixtures/photos/README.md.
+ */
+
+const PHOTOS = new URL('../fixtures/photos/', import.meta.url);
+
+let server: DevServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const analyzer = new LocalImageAnalyzer();
+  await analyzer.load();
+  server = await startLocalDevServer({ analyzer });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(server.url);
+  await page.getByLabel('Acting as').fill('walker');
+  await page.getByRole('button', { name: 'Switch' }).click();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the dev server analyses real photos with the local models', () => {
+  it('labels the dog photo Dog, and the gallery filters by it', async () => {
+    const files = await Promise.all(
+      ['beagles.jpg', 'mountain-meadow.jpg'].map(async (name) => ({
+        name,
+        mimeType: 'image/jpeg',
+        buffer: await readFile(new URL(name, PHOTOS)),
+      })),
+    );
+    await page.locator('#files').setInputFiles(files);
+    await expect.poll(() => page.locator('.tile img').count(), { timeout: 30_000 }).toBe(2);
+    await Promise.all([server.queue.onIdle(), server.analysisQueue?.onIdle()]);
+
+    // The page polls each photo until its analysis is in, then the viewer has its labels.
+    await page.locator('.tile', { hasText: 'beagles.jpg' }).getByRole('button').first().click();
+    const dog = page.getByRole('button', { name: 'Dog', exact: true });
+    await dog.waitFor({ timeout: 30_000 });
+    await dog.click();
+
+    await expect.poll(() => new URL(page.url()).searchParams.get('label')).toBe('Dog');
+    await expect.poll(() => page.locator('.tile .tile-name').allTextContents()).toEqual(['beagles.jpg']);
+    await page.getByRole('button', { name: 'Show all photos' }).click();
+    await expect
+      .poll(() => page.locator('.tile .tile-name').allTextContents())
+      .toEqual(['mountain-meadow.jpg', 'beagles.jpg']);
+    // Neither is flagged: no marker on any tile.
+    expect(await page.locator('.tile .flag').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
