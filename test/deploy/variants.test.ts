@@ -51,6 +51,7 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
   it("tells the page the issuer, the operator's client and logout endpoint, and the custom domain as redirect", () => {
     expect(pageConfigOf(s)).toEqual({
       apiBase: '/api',
+      analysis: true,
       auth: {
         mode: 'jwt',
         issuer: 'https://id.example.com/',
