@@ -8,6 +8,7 @@
  *   dist/thumbnail-worker/node_modules/          only the files of wasm-vips and libheif-js
  *                                                loaded at run time
  *   dist/analysis-worker/                        the same layout: it renders the analysis JPEG
+ *   dist/video-record/                           the same layout: it renders a video poster's renditions
  *
  * What each bundle holds, and the esbuild settings, come from
  * deploy/lib/lambda-bundle.ts, which the CDK stack bundles from as well.
@@ -34,8 +35,9 @@ async function main(): Promise<void> {
     });
   }
 
-  // Both workers decode originals with wasm-vips: each ships the thread and its packages.
-  for (const name of ['thumbnail-worker', 'analysis-worker']) {
+  // The workers and the video workflow's Record step decode images with wasm-vips: each ships
+  // the thread and its packages.
+  for (const name of ['thumbnail-worker', 'analysis-worker', 'video-record']) {
     const worker = join(outdir, name);
     await buildImageWorkerThread(worker);
     for (const file of WORKER_PACKAGE_FILES) {

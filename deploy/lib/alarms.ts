@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 /** Options of {@link Alarms}. */
@@ -17,6 +18,12 @@ export interface AlarmsProps {
   readonly api: HttpApi;
   /** The analysis consumer, when deployed: its queue, DLQ (and worker) get alarms of their own. */
   readonly analysis?: { readonly queue: Queue; readonly deadLetterQueue: Queue; readonly worker?: IFunction };
+  /** The video workflow, when deployed: its queue's DLQ and age, and executions that failed or timed out. */
+  readonly video?: {
+    readonly queue: Queue;
+    readonly deadLetterQueue: Queue;
+    readonly stateMachine: IStateMachine;
+  };
   /** Subscribed to the alarm topic when given (the address must confirm it). */
   readonly email?: string;
 }
@@ -87,6 +94,35 @@ export class Alarms extends Construct {
           'The analysis worker failed whole invocations (crash, timeout or out of memory).',
         );
       }
+    }
+    if (props.video) {
+      alarm(
+        'Video Dead Letters',
+        props.video.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        1,
+        'Video uploads could not be handed to the video workflow 5 times and were dead-lettered: fix the cause, then redrive the DLQ.',
+      );
+      alarm(
+        'Video Job Age',
+        props.video.queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: 'Maximum' }),
+        15 * 60,
+        'A video upload has waited over 15 minutes for its workflow to start: the pipe or its start step is failing.',
+      );
+      alarm(
+        'Video Workflow Failures',
+        props.video.stateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        'A video workflow execution failed (a step kept failing): see its history, fix the cause, then redrive it from the failed state.',
+      );
+      alarm(
+        'Video Workflow Timeouts',
+        props.video.stateMachine.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        'A video workflow execution ran past its timeout (MediaConvert queued or ran for hours).',
+      );
     }
     alarm(
       'Worker Errors',

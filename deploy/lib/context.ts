@@ -103,6 +103,7 @@ export function readContext(node: Node): PixportContext {
     throw new Error(`webAclArn is the ARN of a CloudFront (global) web ACL in us-east-1, not ${webAclArn}`);
   }
   const analysis = flag('analysis', get('analysis'));
+  const video = flag('video', get('video'));
   const moderation = readModeration(get);
   return {
     stackName: text(get('stackName')) ?? 'Pixport',
@@ -145,6 +146,7 @@ export function readContext(node: Node): PixportContext {
           }
         : {}),
       ...(analysis !== undefined ? { analysis } : {}),
+      ...(video !== undefined ? { video } : {}),
       ...(moderation ? { moderation } : {}),
       ...(logRetention !== undefined ? { logRetention: logRetention as RetentionDays } : {}),
     },

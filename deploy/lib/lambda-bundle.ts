@@ -12,6 +12,9 @@ export const LAMBDA_ENTRIES = {
   'thumbnail-worker': 'src/entrypoints/lambda/thumbnail-worker.ts',
   'analysis-worker': 'src/entrypoints/lambda/analysis-worker.ts',
   'purged-uploads': 'src/entrypoints/lambda/purged-uploads.ts',
+  'video-start': 'src/entrypoints/lambda/video-start.ts',
+  'video-probe': 'src/entrypoints/lambda/video-probe.ts',
+  'video-record': 'src/entrypoints/lambda/video-record.ts',
 } as const;
 
 /**

@@ -13,6 +13,7 @@ import { ThumbnailProcessing } from './processing.js';
 import { PurgedUploads } from './purged-uploads.js';
 import { type AcknowledgedFinding, acknowledgeRulePackFindings } from './rule-pack.js';
 import { LOG_PREFIXES, Storage } from './storage.js';
+import { VideoProcessing } from './video.js';
 
 /** Options of {@link PixportStack}; all optional. See docs/deploy.md for the matching context keys. */
 export interface PixportStackProps extends StackProps {
@@ -54,6 +55,8 @@ export interface PixportStackProps extends StackProps {
   readonly analysis?: boolean;
   /** The moderation policy of the analysis worker (flag or block, thresholds, categories). */
   readonly moderation?: ModerationSettings;
+  /** Transcode videos (MediaConvert in a Step Functions workflow). Default true; see docs/cost.md. */
+  readonly video?: boolean;
 }
 
 /**
@@ -69,6 +72,8 @@ export class PixportStack extends Stack {
   readonly purgedUploads: PurgedUploads;
   /** Absent when the `analysis` parameter is false. */
   readonly analysis: AnalysisProcessing | undefined;
+  /** Absent when the `video` parameter is false. */
+  readonly video: VideoProcessing | undefined;
   readonly auth: Auth;
   readonly api: Api;
   readonly delivery: Delivery;
@@ -122,6 +127,18 @@ export class PixportStack extends Stack {
             logRetention,
             environment: serviceEnvironment(queue.queueUrl),
             ...(props.moderation ? { moderation: props.moderation } : {}),
+          });
+
+    this.video =
+      props.video === false
+        ? undefined
+        : new VideoProcessing(this, 'Video', {
+            uploads: this.uploads.topic,
+            photos,
+            table,
+            logRetention,
+            environment: serviceEnvironment(queue.queueUrl),
+            ...(this.analysis ? { analysisQueue: this.analysis.queue } : {}),
           });
 
     // The site's URL exists only once Delivery does, which needs the API, which needs the
@@ -181,6 +198,7 @@ export class PixportStack extends Stack {
       httpHandler: this.api.handler,
       api: this.api.api,
       ...(this.analysis ? { analysis: this.analysis } : {}),
+      ...(this.video ? { video: this.video } : {}),
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
 
@@ -189,16 +207,24 @@ export class PixportStack extends Stack {
       queues: [
         { name: 'thumbnails', queue },
         ...(this.analysis ? [{ name: 'analysis', queue: this.analysis.queue }] : []),
+        ...(this.video ? [{ name: 'video', queue: this.video.queue }] : []),
       ],
       deadLetterQueues: [
         { name: 'thumbnails DLQ', queue: deadLetterQueue },
         ...(this.analysis ? [{ name: 'analysis DLQ', queue: this.analysis.deadLetterQueue }] : []),
+        ...(this.video ? [{ name: 'video DLQ', queue: this.video.deadLetterQueue }] : []),
         { name: 'purged uploads DLQ', queue: this.purgedUploads.deadLetterQueue },
       ],
       functions: [
         { name: 'http', fn: this.api.handler },
         { name: 'thumbnail worker', fn: worker },
         { name: 'purged uploads', fn: this.purgedUploads.fn },
+        ...(this.video
+          ? [
+              { name: 'video probe', fn: this.video.probe },
+              { name: 'video record', fn: this.video.record },
+            ]
+          : []),
       ],
     });
 
@@ -224,6 +250,18 @@ export class PixportStack extends Stack {
       "The API's access log, one JSON line per request",
     );
     output('DashboardName', this.dashboard.dashboard.dashboardName, 'The operations dashboard in CloudWatch');
+    if (this.video) {
+      output(
+        'VideoStateMachineArn',
+        this.video.stateMachine.stateMachineArn,
+        'The video workflow (Probe, MediaConvert, Record): executions, redrive',
+      );
+      output(
+        'VideoDeadLetterQueueName',
+        this.video.deadLetterQueue.queueName,
+        'Video uploads that failed 5 times',
+      );
+    }
     output('JwtIssuer', this.auth.issuer, 'Issuer the API trusts');
     if (this.auth.userPool && this.auth.userPoolClient && this.auth.domain) {
       output('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool (retained on delete)');

@@ -66,6 +66,39 @@ export function acknowledgeRulePackFindings(stack: PixportStack): AcknowledgedFi
     prefixes: [],
     starReason: `${REASONS.xray} The DynamoDB stream event source adds dynamodb:ListStreams, which has no resource-level permission either.`,
   });
+  const video = stack.video;
+  if (video) {
+    appFunction(video.start, { prefixes: [] });
+    appFunction(video.probe, { prefixes: ['originals/*'] });
+    appFunction(video.record, { prefixes: ['renditions/*'] });
+    const mediaConvert = video.mediaConvertRole.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
+    for (const p of ['originals/*', 'renditions/*/video.mp4', 'renditions/*/poster.*.jpg']) {
+      ack(
+        mediaConvert,
+        prefix(p),
+        `${REASONS.photoPrefix} MediaConvert writes only a video's MP4 (video.mp4) and its frame captures (poster.NNNNNNN.jpg).`,
+      );
+    }
+    const workflow = video.stateMachine.role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
+    ack(
+      workflow,
+      'AwsSolutions-IAM5[Resource::*]',
+      "The state machine's X-Ray tracing (PutTraceSegments, PutTelemetryRecords, GetSampling*) and its log delivery to CloudWatch Logs (logs:CreateLogDelivery and the other *LogDelivery actions, DescribeLogGroups, DescribeResourcePolicies, PutResourcePolicy) take no resource narrower than `*`.",
+    );
+    ack(
+      workflow,
+      `AwsSolutions-IAM5[Resource::arn:${named(stack.partition, 'AWS::Partition')}:mediaconvert:${named(stack.region, 'AWS::Region')}:${named(stack.account, 'AWS::AccountId')}:jobs/*]`,
+      'GetJob and CancelJob of `createJob.sync` act on a job whose id MediaConvert assigns when the job is created, so no narrower ARN can be written in advance; CreateJob itself is limited to the on-demand Default queue.',
+    );
+    for (const fn of [video.probe, video.record]) {
+      ack(
+        workflow,
+        `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
+        "CDK's LambdaInvoke grants lambda:InvokeFunction on the function and its versions and aliases (`<arn>:*`); the workflow invokes only these two functions of its own.",
+      );
+    }
+  }
+
   const analysis = stack.analysis as { readonly worker?: IFunction } | undefined;
   if (analysis?.worker) {
     appFunction(analysis.worker, {

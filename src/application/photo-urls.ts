@@ -2,10 +2,11 @@ import type { Photo } from '../domain/photo.js';
 import { StorageKeys } from '../domain/storage-keys.js';
 import type { UrlSigner } from './ports/url-signer.js';
 
-/** Signed URLs of a photo: the original once it has landed, renditions once ready. */
+/** Signed URLs of a photo: the original once it has landed, renditions once ready; a ready video's MP4. */
 export interface PhotoUrls {
   readonly original?: string;
   readonly renditions: Readonly<Record<string, string>>;
+  readonly video?: { readonly mp4: string };
 }
 
 /** A photo as the gallery shows it. */
@@ -33,5 +34,10 @@ export async function signPhoto(photo: Photo, signer: UrlSigner): Promise<Signed
         downloadName: photo.filename,
         contentType: photo.contentType,
       });
-  return { photo, urls: original === undefined ? { renditions } : { original, renditions } };
+  const mp4 = photo.status === 'ready' ? photo.video?.mp4 : undefined;
+  const video = mp4 && { mp4: await signer.signGet(mp4.key) };
+  return {
+    photo,
+    urls: { ...(original === undefined ? {} : { original }), renditions, ...(video ? { video } : {}) },
+  };
 }

@@ -2,16 +2,25 @@ import { UnsupportedMediaTypeError } from './errors.js';
 import { err, ok, type Result } from './result.js';
 
 /**
- * The image formats Pixport accepts as originals. `heic` is HEIF with HEVC-coded
+ * The image formats Pixport accepts as originals (videos: `VideoContainer`). `heic` is HEIF with HEVC-coded
  * images (what phones write); `heif` is a file that only says "HEIF" (`mif1`),
  * which the decoder reads when its images are HEVC-coded too.
  */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heic' | 'heif';
 
-/** A media type Pixport accepts, as it appears on the wire. */
-export type ContentType = `image/${ImageFormat}`;
+/** An image type Pixport accepts, as it appears on the wire. */
+export type ImageContentType = `image/${ImageFormat}`;
 
-const MEDIA_TYPES: Record<ImageFormat, ContentType> = {
+/**
+ * A video type Pixport accepts: MP4, QuickTime MOV, WebM, Matroska (the
+ * containers of `VideoContainer`, which maps each to its type).
+ */
+export type VideoContentType = 'video/mp4' | 'video/quicktime' | 'video/webm' | 'video/x-matroska';
+
+/** A media type Pixport accepts, as it appears on the wire: an image or a video. */
+export type ContentType = ImageContentType | VideoContentType;
+
+const MEDIA_TYPES: Record<ImageFormat, ImageContentType> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   webp: 'image/webp',
@@ -33,6 +42,15 @@ const FORMAT_OF: Record<string, ImageFormat> = {
   'image/tiff': 'tiff',
   'image/heic': 'heic',
   'image/heif': 'heif',
+};
+
+// The declared video types and their aliases; what is stored is what `VideoContainer.sniff` finds.
+const VIDEO_TYPE_OF: Record<string, VideoContentType> = {
+  'video/mp4': 'video/mp4',
+  'video/quicktime': 'video/quicktime',
+  'video/webm': 'video/webm',
+  'video/x-matroska': 'video/x-matroska',
+  'video/matroska': 'video/x-matroska',
 };
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0): boolean =>
@@ -65,35 +83,52 @@ export type Sniffed =
   | { readonly kind: 'image'; readonly format: ImageFormat }
   | { readonly kind: 'other'; readonly what: string };
 
+const VIDEO_TYPES: readonly VideoContentType[] = [...new Set(Object.values(VIDEO_TYPE_OF))];
+
 export const ContentType = {
-  accepted: Object.values(MEDIA_TYPES),
+  /** Every accepted type, images then videos. */
+  accepted: [...Object.values(MEDIA_TYPES), ...VIDEO_TYPES] as readonly ContentType[],
+
+  /** The accepted image types only: what the image pipeline takes. */
+  images: Object.values(MEDIA_TYPES) as readonly ImageContentType[],
+
+  /** The accepted video types only. */
+  videos: VIDEO_TYPES,
 
   /** Every type a client may declare (aliases such as image/jpg included), lower case, without parameters. */
-  declarable: Object.keys(FORMAT_OF),
+  declarable: [...Object.keys(FORMAT_OF), ...Object.keys(VIDEO_TYPE_OF)],
 
-  of(format: ImageFormat): ContentType {
+  of(format: ImageFormat): ImageContentType {
     return MEDIA_TYPES[format];
   },
 
+  /** Whether the type is a video's. */
+  isVideo(type: ContentType): type is VideoContentType {
+    return type.startsWith('video/');
+  },
+
   /**
-   * The client's declared type, checked against the accepted list. Only a
-   * first filter: the stored type is always the sniffed one.
+   * The client's declared type, image or video, checked against the accepted
+   * list. Only a first filter: the stored type is always the sniffed one.
    */
   parseDeclared(value: string): Result<ContentType, UnsupportedMediaTypeError> {
     const base = value.split(';')[0]?.trim().toLowerCase() ?? '';
     const format = FORMAT_OF[base];
-    if (!format) {
-      return err(
-        new UnsupportedMediaTypeError(
-          `${base || 'an empty type'} is not an accepted image type; send one of ${Object.values(MEDIA_TYPES).join(', ')}`,
-          base,
-        ),
-      );
-    }
-    return ok(MEDIA_TYPES[format]);
+    if (format) return ok(MEDIA_TYPES[format]);
+    const video = VIDEO_TYPE_OF[base];
+    if (video) return ok(video);
+    return err(
+      new UnsupportedMediaTypeError(
+        `${base || 'an empty type'} is not an accepted image or video type; send one of ${ContentType.accepted.join(', ')}`,
+        base,
+      ),
+    );
   },
 
-  /** Reads the format from magic bytes; never from a name or a header. 32 bytes are enough. */
+  /**
+   * Reads an image format from magic bytes; never from a name or a header. 32
+   * bytes are enough. Videos are `other` here: `VideoContainer.sniff` reads them.
+   */
   sniff(bytes: Uint8Array): Sniffed {
     if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', format: 'jpeg' };
     if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))

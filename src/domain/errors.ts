@@ -282,3 +282,8 @@ export class VideoTooLargeError extends DomainError {
     super(`${what[limit]} is ${actual}, over the limit of ${max}`);
   }
 }
+
+/** A video the transcoder could not turn into an MP4 and a poster, for good (or after its last try). */
+export class VideoTranscodeFailedError extends DomainError {
+  readonly code = 'transcode-failed';
+}

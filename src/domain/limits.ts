@@ -2,11 +2,18 @@ import { MiB } from './byte-size.js';
 import { ImageTooLargeError } from './errors.js';
 import type { MediaKind } from './media-kind.js';
 import type { OwnerQuota } from './owner-usage.js';
+import { defaultVideoLimits, type VideoLimits } from './video-limits.js';
 
 /** Limits on uploads and originals. All are configurable; these are the defaults. */
 export interface Limits {
   /** Largest photo original accepted through a signed upload, single or multipart. */
   readonly maxOriginalBytes: number;
+  /**
+   * What a video original may be: bytes (2 GiB by default, checked when the
+   * upload is registered and again when it lands), then duration, picture size
+   * and frame rate, checked from its container's header before it is transcoded.
+   */
+  readonly video: VideoLimits;
   /** Largest width x height decoded; checked from the header before any pixel is decoded. */
   readonly maxPixels: number;
   /** Largest original accepted through the API itself (POST /photos), well under Lambda's 6 MB payload cap. */
@@ -33,6 +40,7 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   maxOriginalBytes: 50 * MiB,
+  video: defaultVideoLimits,
   maxPixels: 50_000_000,
   maxDirectUploadBytes: 4 * MiB,
   multipartThresholdBytes: 16 * MiB,
@@ -41,16 +49,27 @@ export const defaultLimits: Limits = {
 };
 
 /**
- * The largest original of a kind. Photos keep `maxOriginalBytes`; a video
- * limit joins here when videos do.
+ * The largest original of a kind: `maxOriginalBytes` for a photo, the video
+ * limits' `maxBytes` for a video.
  *
  * @example maxOriginalBytesOf(defaultLimits, 'photo') // 52428800
+ * @example maxOriginalBytesOf(defaultLimits, 'video') // 2147483648
  */
 export function maxOriginalBytesOf(limits: Limits, kind: MediaKind): number {
   switch (kind) {
     case 'photo':
       return limits.maxOriginalBytes;
+    case 'video':
+      return limits.video.maxBytes;
   }
+}
+
+/**
+ * The largest original of any kind: the most a registration may declare
+ * (what the API document states as the maximum size).
+ */
+export function maxUploadBytes(limits: Limits): number {
+  return Math.max(limits.maxOriginalBytes, limits.video.maxBytes);
 }
 
 /**

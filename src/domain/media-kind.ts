@@ -1,14 +1,19 @@
-import type { ContentType } from './content-type.js';
+import { ContentType } from './content-type.js';
 
 /**
- * What an original is, for the rules that differ by kind (the size limit
- * first). Only photos today; videos come with their own limit and pipeline.
+ * What an original is, for the rules that differ by kind: the size limit, the
+ * consumer that makes its renditions (thumbnails for a photo; the video
+ * consumer's transcode and poster for a video). `/photos` lists both.
  */
-export type MediaKind = 'photo';
+export type MediaKind = 'photo' | 'video';
 
 export const MediaKind = {
-  /** The kind of an accepted declared type: every accepted type is an image. */
-  of(_contentType: ContentType): MediaKind {
-    return 'photo';
+  /**
+   * The kind of an accepted type, declared or sniffed.
+   *
+   * @example MediaKind.of('video/quicktime') // 'video'
+   */
+  of(contentType: ContentType): MediaKind {
+    return ContentType.isVideo(contentType) ? 'video' : 'photo';
   },
 };

@@ -1,12 +1,14 @@
 import type { ContentType } from './content-type.js';
 import { PhotoFailedError, PhotoNotReadyError, PhotoRejectedError, PhotoTransitionError } from './errors.js';
 import type { ImageLabel, ModerationLabel, ModerationResult } from './image-analysis.js';
+import { MediaKind } from './media-kind.js';
 import type { ModerationJudgement, ModerationVerdict } from './moderation-policy.js';
 import type { OwnerId } from './owner-id.js';
 import { PendingUpload } from './pending-upload.js';
 import type { PhotoId } from './photo-id.js';
 import type { RenditionFormat } from './presets.js';
 import { err, ok, type Result } from './result.js';
+import type { VideoRenditionPlan } from './video-rendition.js';
 
 /**
  * Where a photo is in its life: `pending -> processing -> ready | failed`; any of
@@ -45,22 +47,61 @@ export interface Rendition {
   readonly key: string;
 }
 
+/** A video's MP4 as stored: H.264 + AAC, moov first, at most the plan's size. */
+export interface VideoFile {
+  readonly key: string;
+  readonly width: number;
+  readonly height: number;
+  readonly durationMs: number;
+  readonly bytes: number;
+}
+
+/** A video's poster frame as stored (a JPEG of the MP4's size): the source of its renditions. */
+export interface PosterFile {
+  readonly key: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+}
+
 /**
- * A photo's record. Immutable: every change goes through a transition below,
+ * A video's transcode: asked for with this plan (the MP4's size, the poster's
+ * time), how many times, and, once done, what it made. The plan is kept so a
+ * transcode that failed for a passing reason can be asked for again without
+ * probing the original again.
+ */
+export interface PhotoVideo {
+  readonly plan: VideoRenditionPlan;
+  /** Transcodes asked for: 1, and one more after each failure that may pass. */
+  readonly attempts: number;
+  readonly submittedAt: string;
+  readonly mp4?: VideoFile;
+  readonly poster?: PosterFile;
+}
+
+/**
+ * A media item's record: a photo or a video (`kind`); the name stays "photo"
+ * for both, as `/photos` lists both. Immutable: every change goes through a transition below,
  * which returns a new record with `version` one higher, so that repositories
  * can save with an optimistic version check.
  */
 export interface Photo {
   readonly id: PhotoId;
   readonly ownerId: OwnerId;
+  /** From the declared type at registration; a video's renditions are its poster's. */
+  readonly kind: MediaKind;
   /** Display only; never part of a key or a path. */
   readonly filename: string;
   /** Declared while pending, sniffed from magic bytes once the original has landed. */
   readonly contentType: ContentType;
   readonly size: number;
-  /** Display size, after EXIF orientation. */
+  /** Display size, after EXIF orientation (a photo) or the container's rotation (a video). */
   readonly width?: number;
   readonly height?: number;
+  /** A video's length: the probe's while it is transcoded, the MP4's once ready. */
+  readonly durationMs?: number;
+  /** A video's transcode and, once ready, its MP4 and poster. */
+  readonly video?: PhotoVideo;
   readonly status: PhotoStatus;
   readonly failure?: PhotoFailure;
   readonly renditions: readonly Rendition[];
@@ -94,6 +135,14 @@ const refuse = (photo: Photo, to: PhotoStatus): never => {
 };
 
 export const Photo = {
+  /**
+   * A record as a store read it back: one written before videos has no `kind`,
+   * and is a photo.
+   */
+  revive(stored: Omit<Photo, 'kind'> & { readonly kind?: MediaKind }): Photo {
+    return stored.kind ? (stored as Photo) : { ...stored, kind: 'photo' };
+  },
+
   /** A new record for an upload that has been registered but has not landed. */
   register(input: {
     id: PhotoId;
@@ -109,6 +158,7 @@ export const Photo = {
     return {
       id: input.id,
       ownerId: input.ownerId,
+      kind: MediaKind.of(input.contentType),
       filename: input.filename,
       contentType: input.contentType,
       size: input.size,
@@ -162,6 +212,62 @@ export const Photo = {
     return change(photo, now, { status: 'ready', ...result });
   },
 
+  /**
+   * A video's original has been probed and is within the limits: its sniffed
+   * type, display size and duration are recorded with the transcode asked for.
+   */
+  startTranscode(
+    photo: Photo,
+    facts: {
+      contentType: ContentType;
+      width: number;
+      height: number;
+      durationMs: number;
+      plan: VideoRenditionPlan;
+    },
+    now: Date,
+  ): Photo {
+    if (photo.kind !== 'video') return refuse(photo, 'processing');
+    if (photo.status !== 'processing' && photo.status !== 'pending') return refuse(photo, 'processing');
+    const { plan, ...known } = facts;
+    return change(photo, now, {
+      status: 'processing',
+      ...known,
+      video: { plan, attempts: 1, submittedAt: now.toISOString() },
+    });
+  },
+
+  /** A video's transcode failed for a reason that may pass, and is asked for again. */
+  retryTranscode(photo: Photo, now: Date): Photo {
+    if (!photo.video || photo.status !== 'processing') return refuse(photo, 'processing');
+    const video = { ...photo.video, attempts: photo.video.attempts + 1, submittedAt: now.toISOString() };
+    return change(photo, now, { video });
+  },
+
+  /**
+   * A video's MP4 and poster are stored, and the poster's renditions: it is
+   * ready, as long as its MP4.
+   */
+  markVideoReady(
+    photo: Photo,
+    result: {
+      mp4: VideoFile;
+      poster: PosterFile;
+      renditions: readonly Rendition[];
+      placeholder?: string;
+    },
+    now: Date,
+  ): Photo {
+    if (!photo.video || photo.status !== 'processing') return refuse(photo, 'ready');
+    const { mp4, poster, ...rest } = result;
+    return change(photo, now, {
+      status: 'ready',
+      durationMs: mp4.durationMs,
+      video: { ...photo.video, mp4, poster },
+      ...rest,
+    });
+  },
+
   /** Whether its renditions can be served: once ready; a failed or rejected photo never will have any. */
   servable(photo: Photo): Result<Photo, PhotoFailedError | PhotoNotReadyError | PhotoRejectedError> {
     if (photo.status === 'ready') return ok(photo);
@@ -175,7 +281,7 @@ export const Photo = {
     photo: Photo,
     failure: PhotoFailure,
     now: Date,
-    known?: Partial<Pick<Photo, 'contentType' | 'width' | 'height'>>,
+    known?: Partial<Pick<Photo, 'contentType' | 'width' | 'height' | 'durationMs'>>,
   ): Photo {
     if (photo.status === 'ready' || photo.status === 'failed' || photo.status === 'rejected') {
       return refuse(photo, 'failed');

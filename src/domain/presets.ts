@@ -35,9 +35,14 @@ export const defaultRenditionSettings: RenditionSettings = {
 
 const PRESET_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const MAX_SIDE = 16_384;
+/** Names of files a video keeps beside its renditions (`poster.jpg`, `video.mp4`): no preset may take them. */
+const RESERVED_NAMES = new Set(['poster', 'video']);
 
 export const RenditionSettings = {
-  /** Checks configured settings: unique lower-case names, boxes of 1-16384 px, quality 1-100. */
+  /**
+   * Checks configured settings: unique lower-case names (not `poster` or
+   * `video`, which name a video's files), boxes of 1-16384 px, quality 1-100.
+   */
   parse(settings: RenditionSettings): Result<RenditionSettings, InvalidInputError> {
     if (settings.presets.length === 0)
       return err(new InvalidInputError('at least one preset is needed', 'presets'));
@@ -46,6 +51,9 @@ export const RenditionSettings = {
       if (!PRESET_NAME.test(p.name))
         return err(new InvalidInputError(`preset name ${p.name} is not a-z0-9-`, 'presets'));
       if (names.has(p.name)) return err(new InvalidInputError(`preset ${p.name} is named twice`, 'presets'));
+      if (RESERVED_NAMES.has(p.name)) {
+        return err(new InvalidInputError(`preset name ${p.name} is reserved for a video's files`, 'presets'));
+      }
       names.add(p.name);
       for (const side of [p.width, p.height]) {
         if (!Number.isInteger(side) || side < 1 || side > MAX_SIDE) {
@@ -58,6 +66,9 @@ export const RenditionSettings = {
     }
     return ok(settings);
   },
+
+  /** Preset names no preset may take: a video's files are named so beside its renditions. */
+  reservedNames: [...RESERVED_NAMES] as readonly string[],
 
   /** File extension of a rendition format. */
   extension(format: RenditionFormat): string {

@@ -8,6 +8,8 @@ import { err, ok, type Result } from './result.js';
 /** What a storage key names. Keys are built from ids only, never from user input. */
 export type ParsedKey =
   | { readonly kind: 'original'; readonly ownerId: OwnerId; readonly photoId: PhotoId }
+  /** A video's MP4 (`video.mp4`) or its poster frame (`poster.jpg`), beside its renditions. */
+  | { readonly kind: 'video' | 'poster'; readonly ownerId: OwnerId; readonly photoId: PhotoId }
   | {
       readonly kind: 'rendition';
       readonly ownerId: OwnerId;
@@ -18,6 +20,7 @@ export type ParsedKey =
 
 const EXTENSIONS: Record<string, RenditionFormat> = { webp: 'webp', avif: 'avif', jpg: 'jpeg' };
 const PRESET = /^[a-z][a-z0-9-]{0,31}$/;
+const VIDEO_FILES = { 'video.mp4': 'video', 'poster.jpg': 'poster' } as const;
 
 /**
  * Deterministic storage keys: a re-run of a job overwrites, never duplicates.
@@ -41,6 +44,34 @@ export const StorageKeys = {
     return `renditions/${ownerId}/${photoId}/${preset}.${RenditionSettings.extension(format)}`;
   },
 
+  /** A video's MP4 (H.264/AAC), made by the transcoder. */
+  videoMp4(ownerId: OwnerId, photoId: PhotoId): string {
+    return `renditions/${ownerId}/${photoId}/video.mp4`;
+  },
+
+  /** A video's poster frame (JPEG), made by the transcoder; its renditions are the video's thumbnails. */
+  videoPoster(ownerId: OwnerId, photoId: PhotoId): string {
+    return `renditions/${ownerId}/${photoId}/poster.jpg`;
+  },
+
+  /**
+   * The key a parsed key was built from: `StorageKeys.build(StorageKeys.parse(key).value) === key`.
+   *
+   * @example StorageKeys.build({ kind: 'poster', ownerId, photoId }) // 'renditions/alice/0190.../poster.jpg'
+   */
+  build(parsed: ParsedKey): string {
+    switch (parsed.kind) {
+      case 'original':
+        return StorageKeys.original(parsed.ownerId, parsed.photoId);
+      case 'video':
+        return StorageKeys.videoMp4(parsed.ownerId, parsed.photoId);
+      case 'poster':
+        return StorageKeys.videoPoster(parsed.ownerId, parsed.photoId);
+      case 'rendition':
+        return StorageKeys.rendition(parsed.ownerId, parsed.photoId, parsed.preset, parsed.format);
+    }
+  },
+
   /** The exact inverse of the builders; anything else is not ours and is rejected. */
   parse(key: string): Result<ParsedKey, InvalidKeyError> {
     const parts = key.split('/');
@@ -54,6 +85,10 @@ export const StorageKeys = {
     }
     if (parts[0] === 'renditions' && parts.length === 4) {
       const file = parts[3] ?? '';
+      const video = Object.hasOwn(VIDEO_FILES, file)
+        ? VIDEO_FILES[file as keyof typeof VIDEO_FILES]
+        : undefined;
+      if (video) return ok({ kind: video, ownerId: owner.value, photoId: photo.value });
       const dot = file.lastIndexOf('.');
       const preset = file.slice(0, dot);
       const format = EXTENSIONS[file.slice(dot + 1)];

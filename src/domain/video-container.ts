@@ -1,4 +1,4 @@
-import { ftypBrands } from './content-type.js';
+import { ftypBrands, type VideoContentType } from './content-type.js';
 import { UnsupportedVideoError } from './errors.js';
 
 /**
@@ -12,7 +12,7 @@ export type SniffedVideo =
   | { readonly kind: 'video'; readonly container: VideoContainer }
   | { readonly kind: 'other'; readonly what: string };
 
-const MEDIA_TYPES: Record<VideoContainer, string> = {
+const MEDIA_TYPES: Record<VideoContainer, VideoContentType> = {
   mp4: 'video/mp4',
   mov: 'video/quicktime',
   webm: 'video/webm',
@@ -123,7 +123,7 @@ export const VideoContainer = {
   sniffBytes: 512,
 
   /** The media type a container is stored and served with. */
-  contentType(container: VideoContainer): string {
+  contentType(container: VideoContainer): VideoContentType {
     return MEDIA_TYPES[container];
   },
 

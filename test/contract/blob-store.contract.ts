@@ -31,6 +31,19 @@ export function blobStoreContract(name: string, make: () => BlobStore | Promise<
       expect(await store.head(key)).toMatchObject({ size: 123, contentType: 'image/webp' });
     });
 
+    it('reads a range of bytes, cut short where the object ends, and none of a missing key', async () => {
+      const store = await make();
+      const key = `${prefix()}/range`;
+      const bytes = patternBytes(70_000, 5);
+      expect(await store.getRange(key, 0, 10)).toBeUndefined();
+      await store.put(key, bytes, { contentType: 'video/mp4' });
+      const middle = await store.getRange(key, 1000, 1512);
+      expect(middle && Buffer.from(middle).equals(Buffer.from(bytes.subarray(1000, 1512)))).toBe(true);
+      expect((await store.getRange(key, 0, 1))?.[0]).toBe(bytes[0]);
+      const tail = await store.getRange(key, 69_990, 80_000);
+      expect(tail && Buffer.from(tail).equals(Buffer.from(bytes.subarray(69_990)))).toBe(true);
+    });
+
     it('replaces an object put twice under one key', async () => {
       const store = await make();
       const key = `${prefix()}/c`;

@@ -77,6 +77,60 @@ export function photoRepositoryContract(
       expect(await repo.get(owner, pending.id)).toEqual(ready);
     });
 
+    it('round-trips every field of a ready video: kind, duration, plan, MP4 and poster', async () => {
+      const repo = await make();
+      const owner = uniqueOwner();
+      const id = photoIdAt();
+      const pending = Photo.register({
+        id,
+        ownerId: owner,
+        filename: 'clip.mov',
+        contentType: 'video/quicktime',
+        size: 5000,
+        now: new Date('2026-01-02T00:00:00Z'),
+      });
+      const processing = Photo.startProcessing(pending, 5000, new Date('2026-01-02T00:00:01Z'));
+      const plan = { width: 1080, height: 1920, posterAtMs: 1500 };
+      const facts = {
+        contentType: 'video/quicktime' as const,
+        width: 2160,
+        height: 3840,
+        durationMs: 15_016,
+        plan,
+      };
+      const submitted = Photo.startTranscode(processing, facts, new Date('2026-01-02T00:00:02Z'));
+      const ready = Photo.markVideoReady(
+        submitted,
+        {
+          mp4: {
+            key: `renditions/${owner}/${id}/video.mp4`,
+            width: 1080,
+            height: 1920,
+            durationMs: 15_000,
+            bytes: 9_000,
+          },
+          poster: { key: `renditions/${owner}/${id}/poster.jpg`, width: 1080, height: 1920, bytes: 700 },
+          renditions: [
+            {
+              preset: 'thumb',
+              width: 256,
+              height: 256,
+              format: 'webp',
+              bytes: 99,
+              key: `renditions/${owner}/${id}/thumb.webp`,
+            },
+          ],
+          placeholder: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw==',
+        },
+        new Date('2026-01-02T00:00:09Z'),
+      );
+      for (const step of [pending, processing, submitted, ready])
+        expect((await repo.save(step)).ok).toBe(true);
+      expect(await repo.get(owner, id)).toEqual(ready);
+      expect(ready).toMatchObject({ kind: 'video', durationMs: 15_000, width: 2160, height: 3840 });
+      expect((await repo.listByOwner(owner, { limit: 5 })).items).toEqual([ready]);
+    });
+
     it('refuses a write whose version does not follow the stored one', async () => {
       const repo = await make();
       const owner = uniqueOwner();

@@ -108,7 +108,8 @@ describe('analysis off (`-c analysis=false`)', () => {
     const s = synthesize({ analysis: false }, { bundle: false });
     expect(s.stack.analysis).toBeUndefined();
     const subscriptions = Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription'));
-    expect(subscriptions.filter((r) => r.Properties?.Protocol === 'sqs')).toHaveLength(1);
+    // The thumbnail queue's, and the video queue's (the `video` parameter is on by default).
+    expect(subscriptions.filter((r) => r.Properties?.Protocol === 'sqs')).toHaveLength(s.stack.video ? 2 : 1);
     expect(JSON.stringify(s.template.toJSON())).not.toContain('rekognition:');
     // The page is told, so it waits for no analysis after a thumbnail.
     expect(pageConfigOf(s)).toMatchObject({ analysis: false });

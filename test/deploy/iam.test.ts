@@ -219,8 +219,25 @@ describe('least privilege', () => {
         // Active tracing: each Lambda sends its segments to X-Ray, which takes no narrower resource.
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
+        // The video workflow's state machine: X-Ray sampling, and delivering its logs to CloudWatch Logs.
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'logs:CreateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:DescribeLogGroups',
+        'logs:DescribeResourcePolicies',
+        'logs:GetLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:UpdateLogDelivery',
       ].sort(),
     );
+    const workflow = s.stack.video ? [roleOf(s.stack.video.stateMachine)] : [];
+    for (const action of Object.keys(byAction).filter(
+      (a) => a.startsWith('logs:') || a.startsWith('xray:GetSampling'),
+    )) {
+      expect(byAction[action]).toEqual(workflow);
+    }
     expect(byAction['dynamodb:ListStreams']).toEqual([app.purged]);
     for (const action of ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']) {
       expect(byAction[action]).toEqual(expect.arrayContaining(Object.values(app)));

@@ -12,6 +12,7 @@ import { ANALYSIS_TIMEOUT, type AnalysisProcessing } from '../../deploy/lib/anal
 import { QUEUE_VISIBILITY_TIMEOUT, WORKER_MEMORY_MB } from '../../deploy/lib/processing.js';
 import { API_ROUTES } from '../../deploy/lib/routes.js';
 import { PENDING_PHOTO_TTL_ATTRIBUTE, PENDING_UPLOAD_TAG } from '../../deploy/lib/storage.js';
+import type { VideoProcessing } from '../../deploy/lib/video.js';
 import { TTL_ATTRIBUTE } from '../../src/adapters/aws/dynamodb-photo-repository.js';
 import { PENDING_UPLOAD_TAG as SIGNED_UPLOAD_TAG } from '../../src/adapters/aws/s3-upload-tagging.js';
 import type { WorkerReply, WorkerRequest } from '../../src/adapters/image/wasm-vips-worker-protocol.js';
@@ -391,8 +392,15 @@ describe('lambdas', () => {
    * container), and calls its handler with `event`. Events that need no AWS call only.
    */
   const invoke = (dir: string, event: unknown): unknown => {
+    // A handler that throws is reported as `{ thrown }`: Node would print the minified line it
+    // was thrown from, which can be larger than execFileSync's buffer.
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
-      const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'test', functionName: 'test' });
+      let result;
+      try {
+        result = await handler(${JSON.stringify(event)}, { awsRequestId: 'test', functionName: 'test' });
+      } catch (error) {
+        result = { thrown: { name: error.name, message: error.message } };
+      }
       process.stdout.write('\\n' + JSON.stringify(result));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dir,
@@ -407,6 +415,7 @@ describe('lambdas', () => {
         PHOTOS_BUCKET: 'pixport-photos',
         PHOTOS_TABLE: 'pixport-photos',
         THUMBNAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/jobs',
+        MEDIACONVERT_ROLE_ARN: 'arn:aws:iam::111111111111:role/pixport-mediaconvert',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         POWERTOOLS_METRICS_DISABLED: 'true',
       },
@@ -460,6 +469,29 @@ describe('lambdas', () => {
     });
     expect(invoke(dir, request('GET', '/health'))).toMatchObject({ statusCode: 200 });
     expect(invoke(dir, request('GET', '/photos'))).toMatchObject({ statusCode: 401 });
+  });
+
+  it('cold-starts the bundled video start step: the s3:TestEvent starts no execution', () => {
+    const video = s.stack.video as VideoProcessing;
+    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'pixport-photos' });
+    expect(invoke(bundleOf(video.start), [{ messageId: 'm1', body }])).toEqual([]);
+  });
+
+  it('cold-starts the bundled video Probe step (mediabunny, the MediaConvert role) and refuses an input it never gets', () => {
+    const video = s.stack.video as VideoProcessing;
+    expect(invoke(bundleOf(video.probe), { ownerId: 'alice', photoId: 'not-an-id' })).toMatchObject({
+      thrown: { name: 'MalformedTaskInputError', message: expect.stringMatching(/^not a Pixport item/) },
+    });
+  });
+
+  it("ships the video Record step with wasm-vips as the worker's (it renders the poster's renditions)", () => {
+    const video = s.stack.video as VideoProcessing;
+    expect(readdirSync(bundleOf(video.record)).sort()).toEqual(
+      readdirSync(bundleOf(s.stack.processing.worker)).sort(),
+    );
+    expect(invoke(bundleOf(video.record), { job: {} })).toMatchObject({
+      thrown: { name: 'MalformedTaskInputError', message: expect.stringMatching(/^the Record input: /) },
+    });
   });
 
   it('bundles everything into the http Lambda (no node_modules, no wasm-vips)', () => {
@@ -787,11 +819,13 @@ describe('operations', () => {
         [30 * 60, true],
       ]),
     );
-    expect(all).toHaveLength(8);
+    // Thumbnails and the API 4, analysis 3, video 4 (its DLQ, its queue's age, failed and timed-out
+    // executions: test/deploy/video.test.ts).
+    expect(all).toHaveLength(12);
     // No email subscription unless an address is given; the queues' subscriptions are the upload topic's.
     expect(
       Object.values(resourcesOf(s.template, 'AWS::SNS::Subscription')).map((r) => r.Properties?.Protocol),
-    ).toEqual(['sqs', 'sqs']);
+    ).toEqual(['sqs', 'sqs', 'sqs']);
   });
 
   it('outputs the URLs, the user pool, its client and managed login domain, the bucket, the table and the queue', () => {
@@ -808,6 +842,8 @@ describe('operations', () => {
         'TableName',
         'UserPoolClientId',
         'UserPoolId',
+        'VideoDeadLetterQueueName',
+        'VideoStateMachineArn',
         'AuthDomainUrl',
         'WebBucketName',
         'LogsBucketName',

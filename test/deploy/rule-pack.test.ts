@@ -10,7 +10,7 @@ import { synthesize } from './synth.js';
 const variants: [string, PixportStackProps][] = [
   ['the default stack', {}],
   [
-    'a custom domain, an existing issuer and an existing web ACL',
+    'a custom domain, an existing issuer and an existing web ACL, without video',
     {
       domain: {
         domainName: 'photos.example.com',
@@ -20,6 +20,7 @@ const variants: [string, PixportStackProps][] = [
       existingIssuer: { issuer: 'https://id.example.com/', audience: ['pixport'], clientId: 'pixport' },
       webAcl: { arn: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/pixport/abc' },
       ownerQuota: { maxPhotos: 1000 },
+      video: false,
     },
   ],
   [

@@ -19,6 +19,7 @@ import { sendUpload } from '../contract/url-signer.contract.js';
 import { S3_FAULT_OWNER_PREFIX } from '../support/emulators.js';
 import { photoJpeg, truncatedJpeg } from '../support/images.js';
 import { paddedJpeg } from '../support/padded-jpeg.js';
+import { testVideo } from '../support/videos.js';
 
 const MiB = 1024 * 1024;
 
@@ -425,6 +426,36 @@ describe('the AWS path: API Gateway -> Lambda -> S3 -> SQS -> worker Lambda -> g
     expect(await listKeys(`renditions/${owner}/${gone.photo.id}/`)).toEqual([]);
     // A redelivery finds nothing left to delete, and is not an error either.
     expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
+  });
+
+  it('takes a video: registered and uploaded as one, accepted by the thumbnail worker without failing it', async () => {
+    // The video workflow (MediaConvert) is not wired here: the thumbnail worker accepts the
+    // upload and leaves the video to it, as on the dev server it leaves it to ffmpeg.
+    const bytes = await testVideo('mp4');
+    const registered = await call(
+      apiEvent('POST', '/uploads', {
+        owner,
+        body: { filename: 'clip.mp4', contentType: 'video/mp4', size: bytes.byteLength },
+      }),
+    );
+    expect(registered.status).toBe(201);
+    const { photo, upload } = registered.body as {
+      photo: PhotoJson;
+      upload: { method: 'PUT' | 'POST'; url: string; headers?: Record<string, string> };
+    };
+    expect(photo).toMatchObject({ kind: 'video', contentType: 'video/mp4', status: 'pending' });
+    expect((await sendUpload(fetch, upload, bytes, 'video/mp4')).status).toBe(200);
+    const key = `originals/${owner}/${photo.id}`;
+
+    const batch: SQSEvent = { Records: [sqsRecord('m-video', objectCreated(key, bytes.byteLength))] };
+    expect((await worker(batch, lambdaContext('pixport-thumbnails'))).batchItemFailures).toEqual([]);
+    const accepted = (await call(apiEvent('GET', `/photos/${photo.id}`, { owner }))).body as PhotoJson;
+    expect(accepted).toMatchObject({ kind: 'video', status: 'processing', size: bytes.byteLength });
+    expect(await tagsOf(key)).toEqual([]);
+    expect(await listKeys(`renditions/${owner}/${photo.id}/`)).toEqual([]);
+
+    expect((await call(apiEvent('DELETE', `/photos/${photo.id}`, { owner }))).status).toBe(204);
+    expect(await exists(key)).toBe(false);
   });
 });
 

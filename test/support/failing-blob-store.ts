@@ -21,7 +21,7 @@ export class FailingBlobStore implements BlobStore {
     this.putFailures = count;
   }
 
-  /** The next `count` gets reject without reading anything. */
+  /** The next `count` gets (whole or ranges) reject without reading anything. */
   failNextGets(count: number): void {
     this.getFailures = count;
   }
@@ -44,6 +44,14 @@ export class FailingBlobStore implements BlobStore {
       throw new Error(`injected failure: get ${key}`);
     }
     return this.inner.get(key);
+  }
+
+  async getRange(key: string, start: number, end: number): Promise<Uint8Array | undefined> {
+    if (this.getFailures > 0) {
+      this.getFailures--;
+      throw new Error(`injected failure: get ${key} (bytes ${start}-${end})`);
+    }
+    return this.inner.getRange(key, start, end);
   }
 
   head(key: string): Promise<BlobHead | undefined> {

@@ -23,6 +23,8 @@ export interface TestContainerOptions {
   /** Lifetimes of signed GET URLs and upload targets, in seconds (the signer's default 900). */
   readonly getTtlSeconds?: number;
   readonly uploadTtlSeconds?: number;
+  /** Refuse videos with this reason, as the Worker does (CoreConfig.videoRefusal). */
+  readonly videoRefusal?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function testContainer(options: TestContainerOptions): Container {
     coreModule({
       limits: { ...defaultLimits, ...options.limits },
       renditions: options.settings ?? defaultRenditionSettings,
+      ...(options.videoRefusal ? { videoRefusal: options.videoRefusal } : {}),
     }),
     memoryAdapters({
       urlSecret: TEST_URL_SECRET,

@@ -10,7 +10,9 @@ import { testContainer } from './test-container.js';
  * test moves it; ids come from the real UUIDv7 generator driven by that clock.
  * There is no image processor: tests of GenerateThumbnail bring their own.
  */
-export function useCaseWorld(options: { limits?: Partial<Limits>; settings?: RenditionSettings } = {}) {
+export function useCaseWorld(
+  options: { limits?: Partial<Limits>; settings?: RenditionSettings; videoRefusal?: string } = {},
+) {
   const clock = new ManualClock();
   const container = testContainer({ clock, ...options });
   return {

@@ -108,6 +108,39 @@ describe('the Worker in workerd', () => {
     expect([401, 403]).toContain((await SELF.fetch(url.toString())).status);
   });
 
+  it('refuses a video with a clear unsupported-media-type problem: the Worker has no transcoder yet', async () => {
+    const owner = uniqueOwner('video');
+    const registered = await api(owner, '/uploads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ filename: 'clip.mp4', contentType: 'video/mp4', size: 1000 }),
+    });
+    expect(registered.status).toBe(415);
+    expect(await registered.json()).toMatchObject({
+      code: 'unsupported-media-type',
+      detail: expect.stringMatching(/^videos are not supported on the Cloudflare deployment yet/),
+    });
+    // Sent directly, it is known as a video by its bytes and refused the same way.
+    const mov = Uint8Array.from([
+      0,
+      0,
+      0,
+      0x14,
+      ...new TextEncoder().encode('ftypqt  \0\0\0\0qt  '),
+      1,
+      2,
+      3,
+    ]);
+    const direct = await api(owner, '/photos?filename=clip.mov', {
+      method: 'POST',
+      headers: { 'Content-Type': 'video/quicktime' },
+      body: mov,
+    });
+    expect(direct.status).toBe(415);
+    const listed = (await (await api(owner, '/photos')).json()) as { items: unknown[] };
+    expect(listed.items).toEqual([]);
+  });
+
   it('tells the gallery page its auth mode, and serves /health without identity', async () => {
     expect(await (await SELF.fetch(`${origin}/config.json`)).json()).toMatchObject({ auth: { mode: 'dev' } });
     expect((await SELF.fetch(`${origin}/health`)).status).toBe(200);

@@ -11,7 +11,7 @@ import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-r
 import { VersionConflictError } from '../../domain/errors.js';
 import { ImageAnalysis } from '../../domain/image-analysis.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import type { Photo } from '../../domain/photo.js';
+import { Photo } from '../../domain/photo.js';
 import { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 
@@ -41,7 +41,8 @@ type Item = Photo & { pk: string; sk: string; [TTL_ATTRIBUTE]?: number };
 // plus its keys (and TTL); `LABEL#` items are the label index, read by listByLabel only.
 const toPhoto = (item: Record<string, unknown>): Photo => {
   const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...photo } = item;
-  return photo as unknown as Photo;
+  // Items written before videos have no `kind`: they are photos.
+  return Photo.revive(photo as unknown as Photo);
 };
 
 const purgeTime = (photo: Photo): number | undefined =>

@@ -60,6 +60,18 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async getRange(key: string, start: number, end: number): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
+      );
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   async head(key: string): Promise<BlobHead | undefined> {
     try {
       const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));

@@ -3,7 +3,7 @@ import type { PhotoPage, PhotoRepository } from '../../application/ports/photo-r
 import { VersionConflictError } from '../../domain/errors.js';
 import { ImageAnalysis } from '../../domain/image-analysis.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import type { Photo } from '../../domain/photo.js';
+import { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 
@@ -11,8 +11,9 @@ interface Row {
   readonly data: string;
 }
 
-// Rows of this table are written by save() only, so `data` is a photo's JSON.
-const toPhoto = (row: Row): Photo => JSON.parse(row.data) as Photo;
+// Rows of this table are written by save() only, so `data` is a photo's JSON (one written
+// before videos has no `kind`: a photo).
+const toPhoto = (row: Row): Photo => Photo.revive(JSON.parse(row.data) as Photo);
 
 /** `purge_at` of a row: the upload's purge time while pending, in seconds since the epoch; else NULL. */
 const purgeAt = (photo: Photo): number | null =>

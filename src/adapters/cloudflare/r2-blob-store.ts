@@ -38,6 +38,11 @@ export class R2BlobStore implements BlobStore {
     return { bytes, size: bytes.byteLength, ...(contentType ? { contentType } : {}) };
   }
 
+  async getRange(key: string, start: number, end: number): Promise<Uint8Array | undefined> {
+    const object = await this.bucket.get(key, { range: { offset: start, length: end - start } });
+    return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
+  }
+
   async head(key: string): Promise<BlobHead | undefined> {
     const object = await this.bucket.head(key);
     if (!object) return undefined;

@@ -27,6 +27,10 @@ export class InMemoryBlobStore implements BlobStore {
     return { bytes: stored.bytes.slice(), size: stored.bytes.byteLength, contentType: stored.contentType };
   }
 
+  async getRange(key: string, start: number, end: number): Promise<Uint8Array | undefined> {
+    return this.objects.get(key)?.bytes.slice(start, end);
+  }
+
   async head(key: string): Promise<BlobHead | undefined> {
     const stored = this.objects.get(key);
     return stored && { size: stored.bytes.byteLength, contentType: stored.contentType };

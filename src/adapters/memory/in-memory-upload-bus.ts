@@ -3,7 +3,7 @@ import type { InMemoryThumbnailQueue } from './in-memory-thumbnail-queue.js';
 
 /**
  * The in-process fan-out: every accepted upload is enqueued once into each
- * consumer's own queue (thumbnails, analysis ...), as SNS does with one SQS queue
+ * consumer's own queue (thumbnails, analysis, video), as SNS does with one SQS queue
  * per subscriber. Each queue retries and dead-letters on its own, so a consumer
  * that fails or lags never holds up another.
  *

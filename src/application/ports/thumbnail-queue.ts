@@ -9,7 +9,7 @@ export interface ThumbnailJob {
 
 /**
  * Decouples uploads from the work done on them: a job is delivered to every
- * consumer (thumbnails, analysis), each through its own queue, where the
+ * consumer (thumbnails, analysis, video), each through its own queue, where the
  * runtime fans out (memory bus, one Queues message per consumer; on AWS, S3's
  * notification through SNS). Delivery is at least once.
  */

@@ -1,5 +1,5 @@
 import { FileTooLargeError, PhotoNotFoundError, UploadMissingError } from '../../domain/errors.js';
-import type { Limits } from '../../domain/limits.js';
+import { type Limits, maxOriginalBytesOf } from '../../domain/limits.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
@@ -22,7 +22,8 @@ export interface AcceptUploadInput {
 
 /**
  * The bytes of an original have landed: checks they are there and within the
- * limit, marks the photo `processing` and queues its thumbnails. Idempotent:
+ * limit of its kind, marks the photo `processing` and announces it to the
+ * consumers (thumbnails, analysis, video). Idempotent:
  * an upload accepted twice is accepted once.
  */
 export class AcceptUpload {
@@ -62,8 +63,9 @@ export class AcceptUpload {
     if (!head) return err(new UploadMissingError(photo.id));
 
     const now = this.clock.now();
-    if (head.size > this.limits.maxOriginalBytes) {
-      const tooLarge = new FileTooLargeError(head.size, this.limits.maxOriginalBytes);
+    const limit = maxOriginalBytesOf(this.limits, photo.kind);
+    if (head.size > limit) {
+      const tooLarge = new FileTooLargeError(head.size, limit);
       const failed = Photo.markFailed(photo, { code: tooLarge.code, message: tooLarge.message }, now);
       return this.saveThen(failed, async () => this.blobs.deleteMany([key]));
     }

@@ -34,7 +34,7 @@ export const defaultAnalysisSettings: AnalysisSettings = {
 export type AnalysisOutcome =
   | { readonly kind: 'analyzed'; readonly photo: Photo }
   | { readonly kind: 'failed'; readonly photo: Photo }
-  | { readonly kind: 'skipped'; readonly reason: 'deleted' | 'already-done' };
+  | { readonly kind: 'skipped'; readonly reason: 'deleted' | 'already-done' | 'video-not-ready' };
 
 /**
  * Rekognition (and every analyser behind the port) is given a JPEG of at most 1024 px
@@ -57,6 +57,10 @@ const SAVE_TRIES = 3;
  * and leaves the photo as usable as it was; a transient failure throws, so the queue
  * retries. The photo's thumbnails are another consumer's: analysis writes its own
  * fields on top of whatever the record holds, again after a concurrent write.
+ *
+ * A video is analysed from its poster frame, once it is ready: the job the
+ * upload announced finds it still transcoding and is skipped without a trace,
+ * and the video consumer asks for another once the poster is stored.
  */
 export class AnalyzeMedia {
   constructor(
@@ -73,9 +77,16 @@ export class AnalyzeMedia {
     const photo = await this.photos.get(input.ownerId, input.photoId);
     if (!photo) return { kind: 'skipped', reason: 'deleted' };
     if (photo.analysis) return { kind: 'skipped', reason: 'already-done' };
+    let sourceKey = StorageKeys.original(photo.ownerId, photo.id);
+    if (photo.kind === 'video') {
+      const poster = photo.status === 'ready' ? photo.video?.poster : undefined;
+      if (!poster) return { kind: 'skipped', reason: 'video-not-ready' };
+      sourceKey = poster.key;
+    }
 
-    const original = await this.blobs.get(StorageKeys.original(photo.ownerId, photo.id));
-    if (!original) return this.fail(photo, 'the original is missing');
+    const original = await this.blobs.get(sourceKey);
+    if (!original)
+      return this.fail(photo, `the ${photo.kind === 'video' ? 'poster' : 'original'} is missing`);
     if (original.bytes.byteLength > this.limits.maxOriginalBytes) {
       return this.fail(photo, `the original is over ${this.limits.maxOriginalBytes} bytes`);
     }

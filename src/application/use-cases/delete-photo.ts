@@ -11,7 +11,8 @@ import type { PhotoRepository } from '../ports/photo-repository.js';
 import type { UsageLedger } from '../ports/usage-ledger.js';
 
 /**
- * Removes a photo: its original, every rendition, then the record (and, for
+ * Removes a photo or a video: its original, every rendition (a video's MP4
+ * and poster too), then the record (and, for
  * a photo still pending, its multipart upload with any parts). Objects go
  * first so that a crash half-way leaves a record to delete again, never an
  * orphan object. Repeating it answers not-found.
@@ -47,6 +48,11 @@ export class DeletePhoto {
       StorageKeys.original(photo.ownerId, photo.id),
       StorageKeys.analysisImage(photo.ownerId, photo.id),
     ]);
+    // A video's MP4 and poster: a transcode may have stored them before its completion was recorded.
+    if (photo.kind === 'video') {
+      keys.add(StorageKeys.videoMp4(photo.ownerId, photo.id));
+      keys.add(StorageKeys.videoPoster(photo.ownerId, photo.id));
+    }
     for (const r of photo.renditions) keys.add(r.key);
     for (const p of this.settings.presets)
       keys.add(StorageKeys.rendition(photo.ownerId, photo.id, p.name, this.settings.format));

@@ -8,7 +8,7 @@ import {
 } from '../../domain/errors.js';
 import type { Limits } from '../../domain/limits.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import { Photo, type Rendition } from '../../domain/photo.js';
+import { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
@@ -16,6 +16,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ImageProcessor } from '../ports/image-processor.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
+import { renderRenditions } from '../render-renditions.js';
 
 export interface GenerateThumbnailInput {
   readonly ownerId: OwnerId;
@@ -29,9 +30,7 @@ export interface GenerateThumbnailInput {
 export type ThumbnailOutcome =
   | { readonly kind: 'ready'; readonly photo: Photo }
   | { readonly kind: 'failed'; readonly photo: Photo }
-  | { readonly kind: 'skipped'; readonly reason: 'deleted' | 'already-done' };
-
-const RENDITION_CACHE = 'public, max-age=31536000, immutable';
+  | { readonly kind: 'skipped'; readonly reason: 'deleted' | 'already-done' | 'video' };
 
 const sha256Hex = async (bytes: Uint8Array): Promise<string> => {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
@@ -43,7 +42,8 @@ const sha256Hex = async (bytes: Uint8Array): Promise<string> => {
  * marks it `ready`, or `failed` with a reason. Idempotent under duplicate
  * delivery: keys are deterministic, so a re-run overwrites, and a photo that is
  * already done is left alone. A transient failure (storage, the processor
- * itself) throws before the record is touched, so the queue retries.
+ * itself) throws before the record is touched, so the queue retries. A video
+ * is skipped: the video consumer makes its renditions, from its poster frame.
  */
 export class GenerateThumbnail {
   constructor(
@@ -58,6 +58,7 @@ export class GenerateThumbnail {
   async execute(input: GenerateThumbnailInput): Promise<ThumbnailOutcome> {
     const photo = await this.photos.get(input.ownerId, input.photoId);
     if (!photo) return { kind: 'skipped', reason: 'deleted' };
+    if (photo.kind === 'video') return { kind: 'skipped', reason: 'video' };
     if (GenerateThumbnail.done(photo)) return { kind: 'skipped', reason: 'already-done' };
 
     const originalKey = StorageKeys.original(photo.ownerId, photo.id);
@@ -75,9 +76,13 @@ export class GenerateThumbnail {
     }
     const contentType = ContentType.of(sniffed.format);
 
-    const rendered = await this.processor.render(original.bytes, this.settings, {
-      maxPixels: this.limits.maxPixels,
-    });
+    const rendered = await renderRenditions(
+      { processor: this.processor, blobs: this.blobs },
+      photo,
+      original.bytes,
+      this.settings,
+      this.limits.maxPixels,
+    );
     if (!rendered.ok) {
       // An image refused for its size still tells its size: show it with the reason.
       const { error } = rendered;
@@ -85,23 +90,7 @@ export class GenerateThumbnail {
       return this.fail(photo, error, { contentType, ...size });
     }
     const output = rendered.value;
-
-    const renditions: Rendition[] = output.renditions.map((r) => ({
-      preset: r.preset,
-      width: r.width,
-      height: r.height,
-      format: r.format,
-      bytes: r.bytes.byteLength,
-      key: StorageKeys.rendition(photo.ownerId, photo.id, r.preset, r.format),
-    }));
-    await Promise.all(
-      output.renditions.map((r, i) =>
-        this.blobs.put(renditions[i]?.key as string, r.bytes, {
-          contentType: `image/${r.format}`,
-          cacheControl: RENDITION_CACHE,
-        }),
-      ),
-    );
+    const { renditions } = output;
 
     const result = {
       contentType,

@@ -3,7 +3,7 @@ import {
   FileTooLargeError,
   InvalidInputError,
   type QuotaExceededError,
-  type UnsupportedMediaTypeError,
+  UnsupportedMediaTypeError,
 } from '../../domain/errors.js';
 import { type Limits, maxOriginalBytesOf } from '../../domain/limits.js';
 import { MediaKind } from '../../domain/media-kind.js';
@@ -92,6 +92,11 @@ export class RegisterUpload {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly limits: Limits,
+    /**
+     * Set where the deployment cannot make a video's renditions (the Worker):
+     * a video is refused as an unsupported type with this reason.
+     */
+    private readonly videoRefusal?: string,
   ) {}
 
   async execute(
@@ -104,7 +109,11 @@ export class RegisterUpload {
     if (!Number.isSafeInteger(input.size) || input.size < 1) {
       return err(new InvalidInputError('size must be a whole number of bytes, 1 or more', 'size'));
     }
-    const limit = maxOriginalBytesOf(this.limits, MediaKind.of(contentType.value));
+    const kind = MediaKind.of(contentType.value);
+    if (kind === 'video' && this.videoRefusal !== undefined) {
+      return err(new UnsupportedMediaTypeError(this.videoRefusal, contentType.value));
+    }
+    const limit = maxOriginalBytesOf(this.limits, kind);
     if (input.size > limit) return err(new FileTooLargeError(input.size, limit));
 
     const counted: Usage = { photos: 1, bytes: input.size };

@@ -57,6 +57,7 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
     maxOriginalBytes: e.MAX_ORIGINAL_BYTES,
     maxPixels: e.MAX_PIXELS,
     maxDirectUploadBytes: Math.min(e.MAX_DIRECT_UPLOAD_BYTES, e.MAX_ORIGINAL_BYTES),
+    video: defaultLimits.video,
     ...uploadLimits(e),
   };
   return {

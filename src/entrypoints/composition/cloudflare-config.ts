@@ -25,6 +25,14 @@ export interface CloudflareConfig extends CoreConfig {
   readonly renditions: RenditionSettings;
 }
 
+/**
+ * Why the Worker refuses videos: it has no transcoder yet (Cloudflare Stream is
+ * the candidate; docs/cloudflare.md). Refused when the upload is registered, so
+ * no video ever waits for renditions that nothing makes.
+ */
+export const CLOUDFLARE_VIDEO_REFUSAL =
+  'videos are not supported on the Cloudflare deployment yet; upload photos (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC)';
+
 const Vars = z
   .object({
     ...authVars('jwt'),
@@ -63,8 +71,10 @@ export function parseCloudflareConfig(env: Readonly<Record<string, unknown>>): C
       maxOriginalBytes: v.MAX_ORIGINAL_BYTES,
       maxPixels: v.MAX_PIXELS,
       maxDirectUploadBytes: Math.min(v.MAX_DIRECT_UPLOAD_BYTES, v.MAX_ORIGINAL_BYTES),
+      video: defaultLimits.video,
       ...uploadLimits(v),
     },
     renditions: defaultRenditionSettings,
+    videoRefusal: CLOUDFLARE_VIDEO_REFUSAL,
   };
 }

@@ -14,6 +14,8 @@ import { GenerateThumbnail } from '../../application/use-cases/generate-thumbnai
 import { GetPhoto } from '../../application/use-cases/get-photo.js';
 import { GetUpload } from '../../application/use-cases/get-upload.js';
 import { ListGallery } from '../../application/use-cases/list-gallery.js';
+import { ProcessVideo } from '../../application/use-cases/process-video.js';
+import { RecordTranscode } from '../../application/use-cases/record-transcode.js';
 import { RegisterUpload } from '../../application/use-cases/register-upload.js';
 import { ReleasePurgedUploads } from '../../application/use-cases/release-purged-uploads.js';
 import { SignUploadParts } from '../../application/use-cases/sign-upload-parts.js';
@@ -21,6 +23,7 @@ import { SweepStaleUploads } from '../../application/use-cases/sweep-stale-uploa
 import { UploadPhoto } from '../../application/use-cases/upload-photo.js';
 import type { Limits } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
+import { defaultVideoRenditionSettings, type VideoRenditionSettings } from '../../domain/video-rendition.js';
 import { TOKENS as T } from './tokens.js';
 
 /** Configuration the core needs in every runtime. */
@@ -31,6 +34,13 @@ export interface CoreConfig {
   readonly storageAnnouncesUploads?: boolean;
   /** Label threshold and moderation policy (defaults: `defaultAnalysisSettings`). */
   readonly analysis?: AnalysisSettings;
+  /** The MP4's box and the poster's time (defaults: `defaultVideoRenditionSettings`, 1080p). */
+  readonly videoRenditions?: VideoRenditionSettings;
+  /**
+   * Set where the runtime cannot make a video's renditions (the Worker): uploads of
+   * videos are refused with this reason.
+   */
+  readonly videoRefusal?: string;
 }
 
 /**
@@ -48,7 +58,7 @@ export function coreModule(config: CoreConfig): ContainerModule {
     bind(T.RegisterUpload)
       .toResolvedValue(
         (photos, signer, multipart, usage, ids, clock, limits) =>
-          new RegisterUpload(photos, signer, multipart, usage, ids, clock, limits),
+          new RegisterUpload(photos, signer, multipart, usage, ids, clock, limits, config.videoRefusal),
         [T.PhotoRepository, T.UrlSigner, T.MultipartUploads, T.UsageLedger, T.IdGenerator, T.Clock, T.Limits],
       )
       .inSingletonScope();
@@ -87,6 +97,40 @@ export function coreModule(config: CoreConfig): ContainerModule {
           T.Limits,
           T.AnalysisSettings,
         ],
+      )
+      .inSingletonScope();
+    // Resolved only where a MediaProbe and a VideoTranscoder are bound (the dev server's ffmpeg).
+    bind(T.VideoRenditionSettings).toConstantValue(config.videoRenditions ?? defaultVideoRenditionSettings);
+    bind(T.ProcessVideo)
+      .toResolvedValue(
+        (photos, blobs, probe, transcoder, clock, limits, settings) =>
+          new ProcessVideo(photos, blobs, probe, transcoder, clock, limits, settings),
+        [
+          T.PhotoRepository,
+          T.BlobStore,
+          T.MediaProbe,
+          T.VideoTranscoder,
+          T.Clock,
+          T.Limits,
+          T.VideoRenditionSettings,
+        ],
+      )
+      .inSingletonScope();
+    // A factory rather than toResolvedValue: the analysis queue is optional (bound only where
+    // uploads are analysed), which inversify's resolved-value typing cannot express.
+    bind(T.RecordTranscode)
+      .toDynamicValue(
+        (ctx) =>
+          new RecordTranscode(
+            ctx.get(T.PhotoRepository),
+            ctx.get(T.BlobStore),
+            ctx.get(T.ImageProcessor),
+            ctx.get(T.VideoTranscoder),
+            ctx.get(T.Clock),
+            ctx.get(T.Limits),
+            { renditions: ctx.get(T.RenditionSettings) },
+            ctx.get(T.AnalysisQueue, { optional: true }),
+          ),
       )
       .inSingletonScope();
     bind(T.ListGallery)

@@ -71,3 +71,12 @@ export class MethodNotAllowedError extends Error {
     this.name = 'MethodNotAllowedError';
   }
 }
+
+/** A `Range` that starts past the end of the file; `size` is the file's, for `Content-Range: bytes *\/size`. */
+export class RangeNotSatisfiableError extends Error {
+  readonly code = 'range-not-satisfiable';
+  constructor(readonly size: number) {
+    super(`the range asked for starts past the end of the file (${size} bytes)`);
+    this.name = 'RangeNotSatisfiableError';
+  }
+}

@@ -5,7 +5,13 @@ import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { AcceptUpload } from '../../application/use-cases/accept-upload.js';
 import { InvalidSignatureError, UploadAlreadyReceivedError } from '../../domain/errors.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
-import { ContentTypeMismatchError, FileNotFoundError, SizeMismatchError } from './errors.js';
+import { parseByteRange } from './byte-range.js';
+import {
+  ContentTypeMismatchError,
+  FileNotFoundError,
+  RangeNotSatisfiableError,
+  SizeMismatchError,
+} from './errors.js';
 import { readBounded } from './read-body.js';
 
 /**
@@ -45,7 +51,9 @@ const PART_PATH = /^(originals\/[^/]+\/[^/]+)\/parts\/([0-9]{1,5})$/;
  * The `/files/*` routes that back the HMAC UrlSigner: the signature is the
  * authorisation, so these routes take no identity. GET serves an object; PUT
  * is the upload target of a signed upload; PUT `.../parts/{n}` takes one part
- * of a multipart upload and answers 200 with its ETag, as S3 does.
+ * of a multipart upload and answers 200 with its ETag, as S3 does. A GET with
+ * one `Range` is answered 206 with those bytes alone, so a player can seek in
+ * a video without loading it (416 for a range past the end).
  */
 export function filesRoutes(deps: FilesRoutesDeps): Hono {
   const app = new Hono();
@@ -78,15 +86,17 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
     const key = decodeKey(c.req.path.replace(/^.*?\/files\//, ''));
     const grant = await deps.signer.verify('GET', key, new URL(c.req.url).searchParams);
     if (!grant.ok) throw grant.error;
-    const object = await deps.blobs.get(key);
-    if (!object) throw new FileNotFoundError();
+    const head = await deps.blobs.head(key);
+    if (!head) throw new FileNotFoundError();
+    const range = parseByteRange(c.req.header('range'), head.size);
+    if (range.kind === 'unsatisfiable') throw new RangeNotSatisfiableError(head.size);
     const isRendition = key.startsWith(StorageKeys.renditionsPrefix);
     const headers: Record<string, string> = {
       'Content-Type':
         grant.value.method === 'GET' && grant.value.contentType
           ? grant.value.contentType
-          : (object.contentType ?? 'application/octet-stream'),
-      'Content-Length': String(object.size),
+          : (head.contentType ?? 'application/octet-stream'),
+      'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
       // The URL expires, but the bytes behind a key never change: renditions may be cached for good.
@@ -95,6 +105,16 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
     if (grant.value.method === 'GET' && grant.value.downloadName) {
       headers['Content-Disposition'] = contentDisposition(grant.value.downloadName);
     }
+    if (range.kind === 'range') {
+      const bytes = await deps.blobs.getRange(key, range.start, range.end + 1);
+      if (!bytes) throw new FileNotFoundError();
+      headers['Content-Range'] = `bytes ${range.start}-${range.end}/${head.size}`;
+      headers['Content-Length'] = String(bytes.byteLength);
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 206, headers });
+    }
+    const object = await deps.blobs.get(key);
+    if (!object) throw new FileNotFoundError();
+    headers['Content-Length'] = String(object.size);
     return new Response(object.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
 

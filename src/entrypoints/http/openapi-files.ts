@@ -31,10 +31,30 @@ export function filesPaths(renditions: RenditionSettings): JsonObject {
     schema: { type: 'string', pattern: pattern(PhotoId.pattern) },
   };
   const ext = Renditions.extension(renditions.format);
-  const files = renditions.presets.map((p) => `${p.name}.${ext}`);
+  // A video's MP4 and poster are served beside its renditions.
+  const files = [...renditions.presets.map((p) => `${p.name}.${ext}`), 'video.mp4', 'poster.jpg'];
+  const bytes = { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } };
+  const acceptRanges = {
+    'Accept-Ranges': { description: '`bytes`: a `Range` is honoured', schema: { type: 'string' } },
+  };
+  const range = {
+    name: 'Range',
+    in: 'header',
+    required: false,
+    description: 'One byte range, e.g. `bytes=0-1023`, `bytes=1024-` or `bytes=-500`; several are ignored',
+    schema: { type: 'string' },
+  };
   const served = {
-    description: 'The bytes',
-    content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+    200: { description: 'The bytes', headers: acceptRanges, content: bytes },
+    206: {
+      description: 'The bytes of the range asked for',
+      headers: {
+        ...acceptRanges,
+        'Content-Range': { description: '`bytes start-end/size`', schema: { type: 'string' } },
+      },
+      content: bytes,
+    },
+    ...problems(403, 404, 416),
   };
   const security: unknown[] = [];
   return {
@@ -49,8 +69,9 @@ export function filesPaths(renditions: RenditionSettings): JsonObject {
           ...SIGNED_QUERY,
           { name: 'dn', in: 'query', required: false, schema: { type: 'string' } },
           { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
+          range,
         ],
-        responses: { 200: served, ...problems(403, 404) },
+        responses: served,
       },
       put: {
         operationId: 'putOriginalFile',
@@ -121,7 +142,8 @@ export function filesPaths(renditions: RenditionSettings): JsonObject {
     '/files/renditions/{ownerId}/{photoId}/{file}': {
       get: {
         operationId: 'getRenditionFile',
-        summary: 'Serve a rendition through a signed URL (from `urls.thumbnails`)',
+        summary:
+          "Serve a rendition through a signed URL (from `urls.thumbnails`), or a video's MP4 (`urls.video.mp4`)",
         security,
         parameters: [
           owner,
@@ -129,8 +151,9 @@ export function filesPaths(renditions: RenditionSettings): JsonObject {
           { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: files } },
           ...SIGNED_QUERY,
           { name: 'ct', in: 'query', required: false, schema: { type: 'string' } },
+          range,
         ],
-        responses: { 200: served, ...problems(403, 404) },
+        responses: served,
       },
     },
   };

@@ -19,6 +19,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   410: 'The upload has expired; register the file again',
   413: 'Over a size limit, or (`quota-exceeded`) more bytes than the owner has left',
   415: 'Not an accepted media type',
+  416: 'The range starts past the end of the file; `Content-Range` gives its size',
   429: "`quota-exceeded`: the owner's quota of photos is used up; delete photos to upload more",
 };
 

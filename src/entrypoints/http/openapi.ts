@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentType } from '../../domain/content-type.js';
-import type { Limits } from '../../domain/limits.js';
+import { type Limits, maxUploadBytes } from '../../domain/limits.js';
 import { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import {
@@ -56,13 +56,28 @@ import { inline, json, pattern, problems, ref } from './openapi-parts.js';
 /**
  * The request body of `POST /uploads`, as the server accepts it. zod checks
  * the shape (400 when it is wrong); what the domain refuses with another
- * status is added here: a type outside the list is 415, a size over the limit 413.
+ * status is added here: a type outside the list is 415, a size over the limit
+ * of its kind 413 (the maximum stated is a video's; a photo's is lower).
  */
 function registerUploadBody(limits: Limits): JsonObject {
   const schema = inline(RegisterUploadBody, 'input') as { properties: Record<string, JsonObject> };
   Object.assign(schema.properties.contentType ?? {}, { enum: ContentType.declarable });
-  Object.assign(schema.properties.size ?? {}, { maximum: limits.maxOriginalBytes });
-  return schema;
+  Object.assign(schema.properties.size ?? {}, {
+    maximum: maxUploadBytes(limits),
+    description: `Exact size of the file in bytes; the upload target accepts exactly this many. At most ${limits.maxOriginalBytes} for a photo, ${limits.video.maxBytes} for a video.`,
+  });
+  // Each kind's own limit, in JSON Schema's words: an image type bounds the size lower.
+  const images = ContentType.declarable.filter((t) => t.startsWith('image/'));
+  const videos = ContentType.declarable.filter((t) => t.startsWith('video/'));
+  const within = (types: string[], maximum: number) => ({
+    if: { properties: { contentType: { enum: types } }, required: ['contentType'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+    then: { properties: { size: { maximum } } },
+  });
+  return {
+    ...schema,
+    allOf: [within(images, limits.maxOriginalBytes), within(videos, limits.video.maxBytes)],
+  };
 }
 
 /**
@@ -171,7 +186,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
       },
       post: {
         operationId: 'uploadPhoto',
-        summary: 'Upload a small photo directly (raw body or multipart `file`)',
+        summary: 'Upload a small photo or video directly (raw body or multipart `file`)',
         parameters: [
           {
             name: 'filename',
@@ -270,7 +285,7 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
     info: {
       title: 'Pixport',
       version: '1',
-      description: 'Upload photos, get thumbnails, browse a gallery.',
+      description: 'Upload photos and videos, get thumbnails and playable MP4s, browse a gallery.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     // Relative: the API is where this document is served (`/` on the dev server, `/api/` behind CloudFront).

@@ -1,10 +1,11 @@
 import type { SignedPhoto } from '../../application/photo-urls.js';
 import type { PhotoJson } from './schemas.js';
 
-/** A photo as the API shows it: no keys, no owner, no version; signed URLs once ready. */
+/** A photo or a video as the API shows it: no keys, no owner, no version; signed URLs once ready. */
 export function toPhotoJson({ photo, urls }: SignedPhoto): PhotoJson {
   const json: PhotoJson = {
     id: photo.id,
+    kind: photo.kind,
     filename: photo.filename,
     contentType: photo.contentType,
     size: photo.size,
@@ -16,6 +17,7 @@ export function toPhotoJson({ photo, urls }: SignedPhoto): PhotoJson {
     json.width = photo.width;
     json.height = photo.height;
   }
+  if (photo.durationMs !== undefined) json.durationMs = photo.durationMs;
   if (photo.failure) json.failure = { code: photo.failure.code, message: photo.failure.message };
   if (photo.labels) json.labels = photo.labels.map((l) => ({ ...l, parents: [...l.parents] }));
   if (photo.moderation) {
@@ -38,7 +40,13 @@ export function toPhotoJson({ photo, urls }: SignedPhoto): PhotoJson {
       format: r.format,
       size: r.bytes,
     }));
-    if (urls.original) json.urls = { original: urls.original, thumbnails: { ...urls.renditions } };
+    if (urls.original) {
+      json.urls = {
+        original: urls.original,
+        thumbnails: { ...urls.renditions },
+        ...(urls.video ? { video: { mp4: urls.video.mp4 } } : {}),
+      };
+    }
   }
   return json;
 }

@@ -25,6 +25,7 @@ import {
   ContentTypeMismatchError,
   FileNotFoundError,
   MethodNotAllowedError,
+  RangeNotSatisfiableError,
   RequestAbortedError,
   RouteNotFoundError,
   SizeMismatchError,
@@ -53,6 +54,7 @@ const TITLES: Record<number, string> = {
   410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
@@ -119,6 +121,12 @@ export function toProblem(error: unknown): { body: ProblemBody; headers?: Record
     return { body: problem(405, error.code, error.message), headers: { Allow: error.allow.join(', ') } };
   }
   if (error instanceof FileNotFoundError) return { body: problem(404, error.code, error.message) };
+  if (error instanceof RangeNotSatisfiableError) {
+    return {
+      body: problem(416, error.code, error.message, 'Range'),
+      headers: { 'Content-Range': `bytes */${error.size}` },
+    };
+  }
   if (error instanceof ContentTypeMismatchError)
     return { body: problem(415, error.code, error.message, error.field) };
   if (error instanceof SizeMismatchError)

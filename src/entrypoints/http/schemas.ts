@@ -90,6 +90,11 @@ export const ModerationJson = z
 
 export const PhotoJson = z.object({
   id: z.string(),
+  kind: z
+    .enum(['photo', 'video'])
+    .describe(
+      "A photo, or a video: a video's `renditions` and `placeholder` are its poster frame's, and `urls.video.mp4` its MP4 once ready.",
+    ),
   filename: z.string(),
   contentType: z.string().describe('Sniffed from the bytes once they have landed; the declared type before.'),
   size: z.int(),
@@ -98,8 +103,18 @@ export const PhotoJson = z.object({
     .describe('`rejected`: moderation blocked it; `failure` says why and nothing of it is served.'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  width: z.int().optional().describe('Display width, after EXIF orientation.'),
-  height: z.int().optional().describe('Display height, after EXIF orientation.'),
+  width: z
+    .int()
+    .optional()
+    .describe("Display width, after EXIF orientation (a video: the container's rotation)."),
+  height: z
+    .int()
+    .optional()
+    .describe("Display height, after EXIF orientation (a video: the container's rotation)."),
+  durationMs: z
+    .int()
+    .optional()
+    .describe("A video's length in milliseconds: the original's once probed, the MP4's once ready."),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   placeholder: z.string().optional().describe('ThumbHash of the smallest rendition, base64.'),
   renditions: z.array(Rendition).optional(),
@@ -116,6 +131,16 @@ export const PhotoJson = z.object({
     .object({
       original: z.string(),
       thumbnails: z.record(z.string(), z.string()).describe('Signed URL per preset.'),
+      video: z
+        .object({
+          mp4: z
+            .string()
+            .describe(
+              'Signed URL of the MP4 (H.264 + AAC, plays while it downloads; `Range` requests seek).',
+            ),
+        })
+        .optional()
+        .describe('A ready video only.'),
     })
     .optional()
     .describe('Signed, short-lived URLs; present when ready.'),

@@ -33,7 +33,7 @@ export async function readJsonBody(c: Context, maxBytes = MAX_JSON_BODY_BYTES): 
 
 /**
  * The file of a direct upload (`POST /photos`): the `file` part of a multipart
- * body, with its filename, or a raw image body named by `?filename=` or
+ * body, with its filename, or a raw image or video body named by `?filename=` or
  * `X-Filename`. Read with a bound before parsing: a chunked body declares no
  * length, and formData() would otherwise buffer however much is sent.
  */
@@ -56,9 +56,9 @@ export async function readDirectUpload(
       throw new InvalidInputError('the multipart body needs a `file` field', 'file');
     return { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || 'upload' };
   }
-  if (!type.startsWith('image/')) {
+  if (!type.startsWith('image/') && !type.startsWith('video/')) {
     throw new UnsupportedMediaTypeError(
-      `send an image body (image/jpeg, png, webp, gif, avif, tiff, heic, heif), not ${type || 'no Content-Type'}`,
+      `send an image or video body (image/jpeg, png, webp, gif, avif, tiff, heic, heif; video/mp4, quicktime, webm, x-matroska), not ${type || 'no Content-Type'}`,
     );
   }
   return {

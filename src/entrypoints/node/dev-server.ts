@@ -9,8 +9,11 @@ import { Container } from 'inversify';
 import type { WasmVipsImageProcessorOptions } from '../../adapters/image/wasm-vips-image-processor.js';
 import type { InMemoryBlobStore } from '../../adapters/memory/in-memory-blob-store.js';
 import type { InMemoryMultipartUploads } from '../../adapters/memory/in-memory-multipart-uploads.js';
+import type { InMemoryQueue } from '../../adapters/memory/in-memory-queue.js';
 import type { InMemoryThumbnailQueue } from '../../adapters/memory/in-memory-thumbnail-queue.js';
+import type { FfmpegVideoTranscoderConfig } from '../../adapters/video/ffmpeg-video-transcoder.js';
 import type { ImageAnalyzer } from '../../application/ports/image-analyzer.js';
+import type { VideoTranscodeCompletion } from '../../application/ports/video-transcoder.js';
 import { analysisJobEntry } from '../composition/analysis-job-log.js';
 import { identityFor, pageConfigFor } from '../composition/config-env.js';
 import { coreModule } from '../composition/core-module.js';
@@ -20,6 +23,8 @@ import { wasmVipsImages } from '../composition/image-module.js';
 import { memoryAdapters } from '../composition/memory-module.js';
 import { thumbnailJobEntry } from '../composition/thumbnail-job-log.js';
 import { TOKENS as T } from '../composition/tokens.js';
+import { transcodeEntry, videoJobEntry } from '../composition/video-job-log.js';
+import { ffmpegVideos } from '../composition/video-module.js';
 import { createApp } from '../http/create-app.js';
 import { problemResponse } from '../http/problem.js';
 import { jsonLog, type Log } from '../http/request-log.js';
@@ -38,6 +43,13 @@ export interface DevServerOptions extends Omit<DevConfig, 'analysisMode'> {
    * passes the local models); absent, uploads are not analysed.
    */
   readonly analyzer?: ImageAnalyzer & { close?(): Promise<void> };
+  /**
+   * The ffmpeg that transcodes videos (`locateFfmpeg`, done by main.ts); absent, every
+   * video fails with a reason that says there is no ffmpeg.
+   */
+  readonly ffmpegPath?: string;
+  /** Settings of the ffmpeg transcoder beyond its binary (encoding, timeout, concurrency). */
+  readonly transcoder?: Omit<FfmpegVideoTranscoderConfig, 'ffmpegPath'>;
 }
 
 export interface DevServer {
@@ -48,6 +60,11 @@ export interface DevServer {
   readonly queue: InMemoryThumbnailQueue;
   /** The analysis consumer's queue, when an analyzer was given. */
   readonly analysisQueue?: InMemoryThumbnailQueue;
+  /** The video consumer's queues: its upload jobs, and the transcodes' completions. */
+  readonly videoQueue: InMemoryThumbnailQueue;
+  readonly transcodeCompletions: InMemoryQueue<VideoTranscodeCompletion>;
+  /** Resolves once every queue and the transcoder are idle: an upload is then as far as it goes. */
+  settled(): Promise<void>;
   /** Stops taking requests, lets running jobs finish, closes the processor. */
   close(): Promise<void>;
 }
@@ -66,9 +83,11 @@ const VENDOR_MODULES: Record<string, string> = {
 
 /**
  * The dev server: the HTTP API on in-memory adapters, in-process workers
- * draining the thumbnail queue with wasm-vips and (given an analyzer) the
- * analysis queue, the `/files` routes and the gallery page. What frontend
- * developers run with `npm run dev`.
+ * draining the thumbnail queue with wasm-vips, the video queue (ProcessVideo,
+ * then ffmpeg, whose completions come back on the same consumer's completion
+ * queue for RecordTranscode) and, given an analyzer, the analysis queue; the
+ * `/files` routes and the gallery page. What frontend developers run with
+ * `npm run dev`.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? jsonLog;
@@ -80,8 +99,26 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       filesBaseUrl: '/files',
       queue: { retryDelayMs: 500, onError: retryLog('thumbnail') },
       ...(options.analyzer ? { analysisQueue: { retryDelayMs: 1000, onError: retryLog('analysis') } } : {}),
+      video: {
+        jobs: { retryDelayMs: 1000, onError: retryLog('video') },
+        completions: { retryDelayMs: 1000, onError: retryLog('transcode completion') },
+      },
     }),
     wasmVipsImages(options.images),
+    ffmpegVideos({
+      transcoder: {
+        ...options.transcoder,
+        ffmpegPath: options.ffmpegPath,
+        onDeliveryError: (error, completion) =>
+          log({
+            level: 'error',
+            msg: 'transcode completion lost',
+            ownerId: completion.ownerId,
+            photoId: completion.photoId,
+            error: String(error),
+          }),
+      },
+    }),
   );
   if (options.analyzer) container.bind(T.ImageAnalyzer).toConstantValue(options.analyzer);
 
@@ -121,6 +158,38 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       ...analysisJobEntry(job, outcome, performance.now() - started),
     });
   });
+
+  // Videos: ProcessVideo probes and submits to ffmpeg; its completions come back on their
+  // own queue, where RecordTranscode makes the poster's renditions and marks the video ready.
+  const videoQueue = container.get(T.InMemoryVideoQueue);
+  const transcodeCompletions = container.get(T.InMemoryTranscodeCompletions);
+  const transcoder = container.get(T.FfmpegVideoTranscoder);
+  const processVideo = container.get(T.ProcessVideo);
+  const recordTranscode = container.get(T.RecordTranscode);
+  const stopVideo = videoQueue.consume(async (job) => {
+    const started = performance.now();
+    const outcome = await processVideo.execute(job);
+    log({ level: 'info', msg: 'video job', ...videoJobEntry(job, outcome, performance.now() - started) });
+  });
+  const stopCompletions = transcodeCompletions.consume(async (completion) => {
+    const started = performance.now();
+    const outcome = await recordTranscode.execute(completion);
+    log({
+      level: 'info',
+      msg: 'transcode completion',
+      ...transcodeEntry(completion, outcome, performance.now() - started),
+    });
+  });
+  const queues = [queue, videoQueue, transcodeCompletions, ...(analysisQueue ? [analysisQueue] : [])];
+  const settled = async (): Promise<void> => {
+    // The transcoder first: a job it runs ends in a completion on a queue. Once it is idle
+    // and every queue is too, no handler is left to make more work.
+    for (;;) {
+      await transcoder.onIdle();
+      if (queues.every((q) => q.idle)) return;
+      await Promise.all(queues.map((q) => q.onIdle()));
+    }
+  };
 
   // The memory store has no expiry of its own: photos whose upload never completed
   // are deleted with their parts once the grace period is over.
@@ -187,12 +256,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     multipart: container.get(T.InMemoryMultipartUploads),
     queue,
     ...(analysisQueue ? { analysisQueue } : {}),
+    videoQueue,
+    transcodeCompletions,
+    settled,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopDrain();
       stopAnalysis?.();
+      stopVideo();
+      stopCompletions();
       clearInterval(sweeping);
-      const idle = Promise.all([queue.onIdle(), analysisQueue?.onIdle()]);
+      const idle = Promise.all([...queues.map((q) => q.onIdle()), transcoder.onIdle()]);
       await Promise.race([idle, new Promise((r) => setTimeout(r, 10_000))]);
       await container.get(T.WasmVipsImageProcessor).close();
       await options.analyzer?.close?.();

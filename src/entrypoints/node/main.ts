@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseDevConfig } from '../composition/dev-config.js';
 import { startDevServer } from './dev-server.js';
 import { localImageAnalyzer } from './local-analyzer.js';
+import { localFfmpeg } from './local-ffmpeg.js';
 
 let config: ReturnType<typeof parseDevConfig>;
 try {
@@ -12,14 +13,17 @@ try {
 }
 
 const analyzer = config.analysisMode === 'local' ? localImageAnalyzer() : undefined;
+const ffmpeg = await localFfmpeg({ searchPath: process.env.PATH });
 const server = await startDevServer({
   ...config,
   // A fresh secret per run is fine: the in-memory store forgets everything on restart too.
   urlSecret: config.urlSecret ?? randomBytes(32).toString('hex'),
   ...(analyzer ? { analyzer } : {}),
+  ...(ffmpeg.path ? { ffmpegPath: ffmpeg.path } : {}),
 });
 
 console.log(`Pixport dev server: ${server.url}  (gallery at /, API docs at /openapi.json; Ctrl+C stops)`);
+console.log(ffmpeg.line);
 if (analyzer) {
   // Loaded after listening, so the page is up at once; a photo that comes first waits for it.
   analyzer.load().then(

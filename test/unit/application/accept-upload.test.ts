@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PhotoNotFoundError, UploadMissingError } from '../../../src/domain/errors.js';
 import type { OwnerId } from '../../../src/domain/owner-id.js';
 import { StorageKeys } from '../../../src/domain/storage-keys.js';
+import { defaultVideoLimits } from '../../../src/domain/video-limits.js';
 import { patternBytes, photoIdAt, uniqueOwner } from '../../support/fixtures.js';
 import { expectErr, expectOk } from '../../support/results.js';
 import { type UseCaseWorld, useCaseWorld } from '../../support/use-case-world.js';
@@ -160,5 +161,32 @@ describe('AcceptUpload', () => {
     expect(expectOk(await world.acceptUpload.execute({ ownerId: owner, photoId: photo.id })).status).toBe(
       'processing',
     );
+  });
+
+  it('holds a video to the video limit, not the photo one', async () => {
+    const world = useCaseWorld({
+      limits: { maxOriginalBytes: 1000, video: { ...defaultVideoLimits, maxBytes: 5000 } },
+    });
+    const owner = uniqueOwner();
+    const register = async (size: number, landed: number) => {
+      const { photo } = expectOk(
+        await world.registerUpload.execute({
+          ownerId: owner,
+          filename: 'v.mp4',
+          contentType: 'video/mp4',
+          size,
+        }),
+      );
+      await world.blobs.put(StorageKeys.original(owner, photo.id), patternBytes(landed), {
+        contentType: 'video/mp4',
+      });
+      return expectOk(await world.acceptUpload.execute({ ownerId: owner, photoId: photo.id }));
+    };
+    expect((await register(5000, 5000)).status).toBe('processing');
+    const over = await register(5000, 5001);
+    expect(over.failure).toMatchObject({
+      code: 'file-too-large',
+      message: '5001 bytes is over the limit of 5000 bytes',
+    });
   });
 });

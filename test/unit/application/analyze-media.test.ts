@@ -195,4 +195,67 @@ describe('AnalyzeMedia', () => {
     expect(stored?.labels?.map((l) => l.name)).toContain('Dog');
     expect(stored?.version).toBe(photo.version + 2);
   });
+
+  describe('a video', () => {
+    /** A video in the state the video consumer leaves it: transcode submitted, or ready with its poster. */
+    async function video(w: ReturnType<typeof world>, ready: boolean): Promise<Photo> {
+      const ownerId = uniqueOwner('video');
+      const pending = Photo.register({
+        id: photoIdAt(),
+        ownerId,
+        filename: 'clip.mp4',
+        contentType: 'video/mp4',
+        size: 1000,
+        now: w.clock.now(),
+      });
+      const processing = Photo.startProcessing(pending, 1000, w.clock.now());
+      const plan = { width: 2400, height: 1600, posterAtMs: 300 };
+      const facts = { contentType: 'video/mp4' as const, width: 2400, height: 1600, durationMs: 3000, plan };
+      const submitted = Photo.startTranscode(processing, facts, w.clock.now());
+      for (const p of [pending, processing, submitted]) await w.photos.save(p);
+      await w.store.put(StorageKeys.original(ownerId, pending.id), new Uint8Array(1000), {
+        contentType: 'video/mp4',
+      });
+      if (!ready) return submitted;
+      const posterKey = StorageKeys.videoPoster(ownerId, pending.id);
+      await w.store.put(posterKey, landscape, { contentType: 'image/jpeg' });
+      const done = Photo.markVideoReady(
+        submitted,
+        {
+          mp4: {
+            key: StorageKeys.videoMp4(ownerId, pending.id),
+            width: 2400,
+            height: 1600,
+            durationMs: 3000,
+            bytes: 1,
+          },
+          poster: { key: posterKey, width: 2400, height: 1600, bytes: landscape.byteLength },
+          renditions: [],
+        },
+        w.clock.now(),
+      );
+      await w.photos.save(done);
+      return done;
+    }
+
+    it('is skipped without a trace while it is transcoded: its poster is not there yet', async () => {
+      const w = world([analyses.dog]);
+      const submitted = await video(w, false);
+      expect(await w.analyze.execute(job(submitted))).toEqual({ kind: 'skipped', reason: 'video-not-ready' });
+      expect(await w.photos.get(submitted.ownerId, submitted.id)).toEqual(submitted);
+      expect(w.analyzer.seen).toEqual([]);
+    });
+
+    it('is analysed from its poster frame once ready', async () => {
+      const w = world([analyses.dog]);
+      const ready = await video(w, true);
+      expect((await w.analyze.execute(job(ready))).kind).toBe('analyzed');
+      const [image] = w.analyzer.seen;
+      const probe = await processor.probe(image?.bytes as Uint8Array);
+      expect(probe.ok && [probe.value.width, probe.value.height]).toEqual([1024, 683]);
+      const stored = await w.photos.get(ready.ownerId, ready.id);
+      expect(stored?.labels?.map((l) => l.name)).toContain('Dog');
+      expect(stored?.status).toBe('ready');
+    });
+  });
 });

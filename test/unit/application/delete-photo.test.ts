@@ -106,4 +106,33 @@ describe('DeletePhoto', () => {
     expect(world.blobs.keys()).toEqual([]);
     expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
   });
+
+  it("removes a video's original, MP4, poster and the poster's renditions", async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const { photo: video } = expectOk(
+      await world.registerUpload.execute({
+        ownerId: owner,
+        filename: 'v.mp4',
+        contentType: 'video/mp4',
+        size: 9,
+      }),
+    );
+    // What the transcoder and the video consumer store, whether or not the record says so yet.
+    const keys = [
+      StorageKeys.original(owner, video.id),
+      StorageKeys.videoMp4(owner, video.id),
+      StorageKeys.videoPoster(owner, video.id),
+      ...world.settings.presets.map((p) =>
+        StorageKeys.rendition(owner, video.id, p.name, world.settings.format),
+      ),
+    ];
+    for (const key of keys)
+      await world.blobs.put(key, patternBytes(9), { contentType: 'application/octet-stream' });
+
+    expectOk(await world.deletePhoto.execute({ ownerId: owner, photoId: video.id }));
+
+    expect(world.blobs.keys()).toEqual([]);
+    expect(await world.photos.get(owner, video.id)).toBeUndefined();
+  });
 });

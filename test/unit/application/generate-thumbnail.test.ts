@@ -93,6 +93,14 @@ const sha256Hex = async (bytes: Uint8Array) =>
   ).join('');
 
 describe('GenerateThumbnail', () => {
+  it('leaves a video to the video consumer: skipped, the record untouched, nothing stored', async () => {
+    const world = thumbnailWorld();
+    const video = await processingPhoto(world, landscapeJpeg, 'video/mp4');
+    expect(await world.generate.execute(job(video))).toEqual({ kind: 'skipped', reason: 'video' });
+    expect(await world.photos.get(video.ownerId, video.id)).toEqual(video);
+    expect(renditionKeys(world, video)).toEqual([]);
+  });
+
   it('renders every preset of a JPEG, stores them and marks the photo ready', async () => {
     const world = thumbnailWorld();
     const photo = await processingPhoto(world, landscapeJpeg);

@@ -144,6 +144,88 @@ describe('RegisterUpload', () => {
     },
   );
 
+  it("takes a video up to the video limit, by parts over the threshold, as an item of kind 'video'", async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const size = world.limits.video.maxBytes;
+    const { photo, upload } = expectOk(
+      await world.registerUpload.execute({
+        ownerId: owner,
+        filename: 'clip.mov',
+        contentType: 'video/quicktime',
+        size,
+      }),
+    );
+    expect(photo).toMatchObject({ kind: 'video', contentType: 'video/quicktime', size, status: 'pending' });
+    expect(upload).toMatchObject({ method: 'MULTIPART', partSize: 8 * MiB, partCount: 256 });
+    const small = expectOk(
+      await world.registerUpload.execute({
+        ownerId: owner,
+        filename: 'c.webm',
+        contentType: 'video/webm',
+        size: MiB,
+      }),
+    );
+    expect(small.upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'video/webm' } });
+  });
+
+  it("refuses a video over the video limit, and a photo over the photo limit that a video's would take", async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const over = world.limits.video.maxBytes + 1;
+    expect(
+      expectErr(
+        await world.registerUpload.execute({
+          ownerId: owner,
+          filename: 'v.mp4',
+          contentType: 'video/mp4',
+          size: over,
+        }),
+        FileTooLargeError,
+      ),
+    ).toMatchObject({ limit: world.limits.video.maxBytes });
+    expectErr(
+      await world.registerUpload.execute({
+        ownerId: owner,
+        ...valid,
+        size: world.limits.maxOriginalBytes + 1,
+      }),
+      FileTooLargeError,
+    );
+    expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('refuses every video, saying why, where the deployment takes none (the Worker), and counts nothing', async () => {
+    const world = useCaseWorld({ videoRefusal: 'videos are not supported here yet' });
+    const owner = uniqueOwner();
+    const error = expectErr(
+      await world.registerUpload.execute({
+        ownerId: owner,
+        filename: 'v.mp4',
+        contentType: 'video/mp4',
+        size: 10,
+      }),
+      UnsupportedMediaTypeError,
+    );
+    expect(error.message).toBe('videos are not supported here yet');
+    expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
+    expect(await world.usage.get(owner)).toMatchObject({ photos: 0, bytes: 0 });
+    expectOk(await world.registerUpload.execute({ ownerId: owner, ...valid }));
+  });
+
+  it('refuses AVI and other video types by their declared type', async () => {
+    const world = useCaseWorld();
+    for (const contentType of ['video/x-msvideo', 'video/avi', 'video/mp2t']) {
+      const error = expectErr(
+        await world.registerUpload.execute({ ownerId: uniqueOwner(), filename: 'v', contentType, size: 10 }),
+        UnsupportedMediaTypeError,
+      );
+      expect(error.message).toMatch(
+        /is not an accepted image or video type; send one of image\/jpeg, .*video\/mp4/,
+      );
+    }
+  });
+
   it('rejects a declared size over maxOriginalBytes, and saves nothing', async () => {
     const world = useCaseWorld({ limits: { maxOriginalBytes: 1000 } });
     const owner = uniqueOwner();

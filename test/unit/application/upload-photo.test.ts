@@ -21,8 +21,11 @@ const PNG = withTail([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG = withTail([0xff, 0xd8, 0xff, 0xe0]);
 // An ISO-BMFF `ftyp` box with the HEIC major brand, as an iPhone writes it.
 const HEIC = withTail([0, 0, 0, 0x18, ...text('ftypheic'), 0, 0, 0, 0, ...text('mif1heic')]);
-// An ISO-BMFF file that is no image: a QuickTime movie.
+// An ISO-BMFF file that is no image: a QuickTime movie, taken as a video.
 const MOV = withTail([0, 0, 0, 0x14, ...text('ftypqt  '), 0, 0, 0, 0, ...text('qt  ')]);
+// Neither an image nor an accepted video: AVI, and sound alone in an MP4 container.
+const AVI = withTail([...text('RIFF'), 0, 0, 0, 0, ...text('AVI LIST')]);
+const M4A = withTail([0, 0, 0, 0x14, ...text('ftypM4A '), 0, 0, 0, 0, ...text('isom')]);
 
 describe('UploadPhoto', () => {
   it('takes the type from the bytes, not the name, and stores the original', async () => {
@@ -69,7 +72,8 @@ describe('UploadPhoto', () => {
     ['SVG', text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
     ['SVG with an XML prolog', text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
     ['HTML', text('<!DOCTYPE html><html><body>hi</body></html>')],
-    ['a QuickTime movie', MOV],
+    ['AVI', AVI],
+    ['an M4A (sound only)', M4A],
     ['empty', new Uint8Array(0)],
     ['random bytes', withTail([0x13, 0x37, 0x00, 0x42])],
   ];
@@ -84,6 +88,28 @@ describe('UploadPhoto', () => {
     expect((await world.photos.listByOwner(owner, { limit: 10 })).items).toEqual([]);
     expect(world.blobs.keys()).toEqual([]);
     expect(world.queue.waiting).toEqual([]);
+  });
+
+  it('takes a QuickTime movie as a video, by its bytes, and announces it to the consumers', async () => {
+    const world = useCaseWorld();
+    const owner = uniqueOwner();
+    const video = expectOk(
+      await world.uploadPhoto.execute({ ownerId: owner, filename: 'x.jpg', bytes: MOV }),
+    );
+    expect(video).toMatchObject({ kind: 'video', contentType: 'video/quicktime', status: 'processing' });
+    expect(world.queue.waiting).toEqual([{ ownerId: owner, photoId: video.id }]);
+  });
+
+  it.each([
+    ['AVI', AVI, 'the file is AVI, not an accepted image or video'],
+    ['M4A', M4A, 'the file is audio (M4A), not an accepted image or video'],
+  ])('names what %s is when it refuses it', async (_what, bytes, message) => {
+    const world = useCaseWorld();
+    const error = expectErr(
+      await world.uploadPhoto.execute({ ownerId: uniqueOwner(), filename: 'x', bytes }),
+      UnsupportedMediaTypeError,
+    );
+    expect(error.message).toBe(message);
   });
 
   it('refuses more bytes than maxDirectUploadBytes and stores nothing', async () => {

@@ -1,6 +1,7 @@
 import { fc } from '@fast-check/vitest';
 import { OwnerId } from '#domain/owner-id.js';
 import { PhotoId } from '#domain/photo-id.js';
+import { RenditionSettings } from '#domain/presets.js';
 import type { Size } from '#domain/sizing.js';
 
 /** Shared generators for the domain's property tests. */
@@ -25,6 +26,9 @@ export const photoId: fc.Arbitrary<PhotoId> = fc
   .tuple(epochMs, randomBytes10)
   .map(([ms, random]) => PhotoId.fromParts(ms, random));
 
-export const presetName = fc.stringMatching(/^[a-z][a-z0-9-]{0,31}$/);
+/** A preset name a configuration may use: `poster` and `video` name a video's files. */
+export const presetName = fc
+  .stringMatching(/^[a-z][a-z0-9-]{0,31}$/)
+  .filter((name) => !RenditionSettings.reservedNames.includes(name));
 
 export const renditionFormat = fc.constantFrom('webp' as const, 'avif' as const, 'jpeg' as const);

@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ContentType, type ImageFormat } from '#domain/content-type.js';
 import { UnsupportedMediaTypeError } from '#domain/errors.js';
+import { VideoContainer } from '#domain/video-container.js';
 
 const bytesOf = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 const concat = (...parts: ArrayLike<number>[]): Uint8Array => {
@@ -149,6 +150,11 @@ const declared: Record<string, string> = {
   'image/tiff': 'image/tiff',
   'image/heic': 'image/heic',
   'image/heif': 'image/heif',
+  'video/mp4': 'video/mp4',
+  'video/quicktime': 'video/quicktime',
+  'video/webm': 'video/webm',
+  'video/x-matroska': 'video/x-matroska',
+  'video/matroska': 'video/x-matroska',
 };
 
 const randomCase = (text: string): fc.Arbitrary<string> =>
@@ -161,12 +167,15 @@ describe('ContentType.parseDeclared', () => {
     fc.constantFrom(...Object.keys(declared)).chain((t) => randomCase(t).map((cased) => [t, cased] as const)),
     fc.constantFrom('', ' ', '\t'),
     fc.constantFrom('', ';', '; charset=binary', ';q=0.9; name="a;b"'),
-  ])('accepts the eight types in any case, with spaces and parameters', ([type, cased], space, params) => {
-    expect(ContentType.parseDeclared(`${space}${cased}${space}${params}`)).toEqual({
-      ok: true,
-      value: declared[type],
-    });
-  });
+  ])(
+    'accepts the eight image and four video types (and aliases) in any case, with spaces and parameters',
+    ([type, cased], space, params) => {
+      expect(ContentType.parseDeclared(`${space}${cased}${space}${params}`)).toEqual({
+        ok: true,
+        value: declared[type],
+      });
+    },
+  );
 
   test.prop([fc.string({ maxLength: 40 })])(
     'rejects everything else with UnsupportedMediaTypeError',
@@ -188,11 +197,16 @@ describe('ContentType.parseDeclared', () => {
     'image/',
     'image/jpeg2000',
     'jpeg',
+    'video/x-msvideo',
+    'video/avi',
+    'video/mp2t',
+    'video/ogg',
+    'video/',
   ])('rejects %j', (value) => {
     expect(ContentType.parseDeclared(value).ok).toBe(false);
   });
 
-  it('lists exactly the eight accepted types', () => {
+  it('lists exactly the eight image and four video types', () => {
     expect([...ContentType.accepted].sort()).toEqual([
       'image/avif',
       'image/gif',
@@ -202,7 +216,24 @@ describe('ContentType.parseDeclared', () => {
       'image/png',
       'image/tiff',
       'image/webp',
+      'video/mp4',
+      'video/quicktime',
+      'video/webm',
+      'video/x-matroska',
     ]);
+    expect(ContentType.videos.every((t) => ContentType.isVideo(t))).toBe(true);
+    expect(ContentType.images.some((t) => ContentType.isVideo(t))).toBe(false);
+    // The types a video is stored with, by container, are the ones a client may declare.
+    for (const container of VideoContainer.accepted) {
+      expect(ContentType.videos).toContain(VideoContainer.contentType(container));
+    }
+    for (const t of ContentType.declarable.filter((d) => d.startsWith('video/'))) {
+      const container = VideoContainer.ofDeclared(t);
+      expect(container && ContentType.parseDeclared(t)).toEqual({
+        ok: true,
+        value: container && VideoContainer.contentType(container),
+      });
+    }
     for (const t of ContentType.accepted)
       expect(ContentType.parseDeclared(t)).toEqual({ ok: true, value: t });
   });

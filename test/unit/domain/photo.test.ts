@@ -184,4 +184,78 @@ describe('Photo', () => {
       version: 3,
     });
   });
+
+  describe('a video', () => {
+    const registerVideo = (contentType: ContentType = 'video/mp4') =>
+      Photo.register({
+        id: '0190a5c4-7b3e-7abc-8def-0123456789ab' as Photo['id'],
+        ownerId: 'alice' as Photo['ownerId'],
+        filename: 'clip',
+        contentType,
+        size: 9,
+        now: new Date(0),
+      });
+    const plan = { width: 1080, height: 1920, posterAtMs: 1500 };
+    const facts = {
+      contentType: 'video/quicktime' as const,
+      width: 2160,
+      height: 3840,
+      durationMs: 15_016,
+      plan,
+    };
+
+    test.prop([fc.constantFrom(...ContentType.accepted)])('is of the kind its declared type says', (type) => {
+      expect(registerVideo(type).kind).toBe(type.startsWith('video/') ? 'video' : 'photo');
+    });
+
+    it('walks processing -> transcode submitted (retried) -> ready, with its MP4, poster and duration', () => {
+      const processing = Photo.startProcessing(registerVideo(), 9, new Date(1));
+      const submitted = Photo.startTranscode(processing, facts, new Date(2));
+      expect(submitted).toMatchObject({
+        status: 'processing',
+        contentType: 'video/quicktime',
+        width: 2160,
+        height: 3840,
+        durationMs: 15_016,
+        video: { plan, attempts: 1, submittedAt: new Date(2).toISOString() },
+      });
+      const retried = Photo.retryTranscode(submitted, new Date(3));
+      expect(retried.video).toEqual({ plan, attempts: 2, submittedAt: new Date(3).toISOString() });
+      const mp4 = { key: 'k/video.mp4', width: 1080, height: 1920, durationMs: 15_000, bytes: 5 };
+      const poster = { key: 'k/poster.jpg', width: 1080, height: 1920, bytes: 4 };
+      const ready = Photo.markVideoReady(
+        retried,
+        { mp4, poster, renditions: [], placeholder: 'p' },
+        new Date(4),
+      );
+      expect(ready).toMatchObject({
+        status: 'ready',
+        durationMs: 15_000,
+        width: 2160,
+        height: 3840,
+        version: 5,
+      });
+      expect(ready.video).toEqual({ plan, attempts: 2, submittedAt: new Date(3).toISOString(), mp4, poster });
+      expect(Photo.servable(ready).ok).toBe(true);
+    });
+
+    it('refuses a transcode of a photo, and readiness before the transcode was submitted', () => {
+      const photo = Photo.startProcessing(registerVideo('image/png'), 9, new Date(1));
+      expect(() => Photo.startTranscode(photo, facts, new Date(2))).toThrow(PhotoTransitionError);
+      const video = Photo.startProcessing(registerVideo(), 9, new Date(1));
+      expect(() => Photo.retryTranscode(video, new Date(2))).toThrow(PhotoTransitionError);
+      const mp4 = { key: 'k', width: 2, height: 2, durationMs: 1, bytes: 1 };
+      const poster = { key: 'p', width: 2, height: 2, bytes: 1 };
+      expect(() => Photo.markVideoReady(video, { mp4, poster, renditions: [] }, new Date(2))).toThrow(
+        PhotoTransitionError,
+      );
+    });
+
+    it('revives a record stored before videos as a photo', () => {
+      const { kind: _kind, ...legacy } = registerVideo('image/jpeg');
+      expect(Photo.revive(legacy)).toEqual({ ...legacy, kind: 'photo' });
+      const video = registerVideo();
+      expect(Photo.revive(video)).toBe(video);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '#domain/errors.js';
 import { defaultLimits } from '#domain/limits.js';
 import { defaultRenditionSettings, type Preset, RenditionSettings } from '#domain/presets.js';
+import { defaultVideoLimits } from '#domain/video-limits.js';
 import { presetName, renditionFormat } from './arbitraries.js';
 
 const side = fc.integer({ min: 1, max: 16_384 });
@@ -88,6 +89,13 @@ describe('RenditionSettings.parse', () => {
     },
   );
 
+  it.each(['poster', 'video'])("rejects the preset name %s, which names a video's file", (name) => {
+    rejectedOn(
+      { ...defaultRenditionSettings, presets: [{ name, width: 256, height: 256, fit: 'cover' }] },
+      'presets',
+    );
+  });
+
   it('rejects no presets at all', () => {
     rejectedOn({ ...defaultRenditionSettings, presets: [] }, 'presets');
   });
@@ -100,15 +108,17 @@ describe('RenditionSettings.parse', () => {
 });
 
 describe('defaultLimits', () => {
-  it('allows 50 MiB and 50 megapixels per original, 4 MiB through the API, parts of 8 MiB over 16 MiB', () => {
+  it('allows 50 MiB and 50 megapixels per photo, 2 GiB per video, 4 MiB through the API, parts of 8 MiB over 16 MiB', () => {
     expect(defaultLimits).toEqual({
       maxOriginalBytes: 50 * 1024 * 1024,
+      video: defaultVideoLimits,
       maxPixels: 50_000_000,
       maxDirectUploadBytes: 4 * 1024 * 1024,
       multipartThresholdBytes: 16 * 1024 * 1024,
       multipartPartBytes: 8 * 1024 * 1024,
       pendingUploadGraceSeconds: 14 * 24 * 3600,
     });
+    expect(defaultLimits.video.maxBytes).toBe(2 * 1024 ** 3);
     // S3 and R2 refuse parts under 5 MiB (but the last).
     expect(defaultLimits.multipartPartBytes).toBeGreaterThanOrEqual(5 * 1024 * 1024);
     // Lambda caps a request at 6 MB, and base64 adds a third on top of binary bodies.

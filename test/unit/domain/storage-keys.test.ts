@@ -63,12 +63,7 @@ describe('StorageKeys', () => {
     const parsed = StorageKeys.parse(key);
     if (parsed.ok) {
       // Only possible if the string is exactly what the builders would produce.
-      const v = parsed.value;
-      const rebuilt =
-        v.kind === 'original'
-          ? StorageKeys.original(v.ownerId, v.photoId)
-          : StorageKeys.rendition(v.ownerId, v.photoId, v.preset, v.format);
-      expect(rebuilt).toBe(key);
+      expect(StorageKeys.build(parsed.value)).toBe(key);
     } else {
       expect(parsed.error).toBeInstanceOf(InvalidKeyError);
     }
@@ -86,12 +81,7 @@ describe('StorageKeys', () => {
       ]) {
         const parsed = StorageKeys.parse(candidate);
         if (parsed.ok) {
-          const v = parsed.value;
-          const rebuilt =
-            v.kind === 'original'
-              ? StorageKeys.original(v.ownerId, v.photoId)
-              : StorageKeys.rendition(v.ownerId, v.photoId, v.preset, v.format);
-          expect(rebuilt).toBe(candidate);
+          expect(StorageKeys.build(parsed.value)).toBe(candidate);
         }
       }
     },
@@ -122,9 +112,29 @@ describe('StorageKeys', () => {
     [''],
   ])('rejects %j', (key) => rejected(key));
 
+  test.prop([ownerId, photoId])("parses a video's MP4 and poster keys back to their parts", (o, p) => {
+    expect(StorageKeys.parse(StorageKeys.videoMp4(o, p))).toEqual({
+      ok: true,
+      value: { kind: 'video', ownerId: o, photoId: p },
+    });
+    expect(StorageKeys.parse(StorageKeys.videoPoster(o, p))).toEqual({
+      ok: true,
+      value: { kind: 'poster', ownerId: o, photoId: p },
+    });
+  });
+
+  it.each([
+    ['renditions/alice/0190a5c4-7b3e-7abc-8def-0123456789ab/video.webm'],
+    ['renditions/alice/0190a5c4-7b3e-7abc-8def-0123456789ab/poster.webp/x'],
+    ['renditions/alice/0190a5c4-7b3e-7abc-8def-0123456789ab/Video.mp4'],
+    ['originals/alice/0190a5c4-7b3e-7abc-8def-0123456789ab/video.mp4'],
+  ])('rejects %j, near a video key', (key) => rejected(key));
+
   it('builds the documented layout from ids alone', () => {
     expect(StorageKeys.original(owner, id)).toBe(`originals/alice/${id}`);
     expect(StorageKeys.rendition(owner, id, 'thumb', 'jpeg')).toBe(`renditions/alice/${id}/thumb.jpg`);
     expect(StorageKeys.rendition(owner, id, 'large', 'webp')).toBe(`renditions/alice/${id}/large.webp`);
+    expect(StorageKeys.videoMp4(owner, id)).toBe(`renditions/alice/${id}/video.mp4`);
+    expect(StorageKeys.videoPoster(owner, id)).toBe(`renditions/alice/${id}/poster.jpg`);
   });
 });

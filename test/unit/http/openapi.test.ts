@@ -222,26 +222,43 @@ describe('what the document allows, the server accepts', () => {
   const doc = openApiDocument(
     VARIANTS['the dev server (dev identity, /files)'] as OpenApiOptions,
   ) as unknown as Doc;
+  type SizeBound = {
+    if: { properties: { contentType: { enum: string[] } } };
+    then: { properties: { size: { maximum: number } } };
+  };
   const body = doc.paths['/uploads']?.post?.requestBody?.content['application/json']?.schema as {
     properties: {
       filename: { pattern: string; maxLength: number };
       contentType: { enum: string[] };
       size: { minimum: number; maximum: number };
     };
+    allOf: SizeBound[];
+  };
+  /** The most the document allows for a declared type: the bound of its kind. */
+  const maximumFor = (contentType: string): number => {
+    const bound = body.allOf.find((b) => b.if.properties.contentType.enum.includes(contentType));
+    return bound?.then.properties.size.maximum ?? body.properties.size.maximum;
   };
 
-  it('bounds the size by the configured limit', () => {
-    expect(body.properties.size).toMatchObject({ minimum: 1, maximum: defaultLimits.maxOriginalBytes });
+  it("bounds the size by the configured limit of each kind, the larger a video's", () => {
+    expect(body.properties.size).toMatchObject({ minimum: 1, maximum: defaultLimits.video.maxBytes });
+    expect(maximumFor('image/jpeg')).toBe(defaultLimits.maxOriginalBytes);
+    expect(maximumFor('image/jpg')).toBe(defaultLimits.maxOriginalBytes);
+    expect(maximumFor('video/quicktime')).toBe(defaultLimits.video.maxBytes);
+    for (const type of body.properties.contentType.enum) {
+      expect(body.allOf.filter((b) => b.if.properties.contentType.enum.includes(type))).toHaveLength(1);
+    }
   });
 
   test.prop(
     [
       fc.stringMatching(new RegExp(body.properties.filename.pattern)).filter((s) => s.length <= 255),
-      fc.constantFrom(...body.properties.contentType.enum),
-      fc.integer({ min: 1, max: defaultLimits.maxOriginalBytes }),
+      fc
+        .constantFrom(...body.properties.contentType.enum)
+        .chain((type) => fc.tuple(fc.constant(type), fc.integer({ min: 1, max: maximumFor(type) }))),
     ],
     { numRuns: 60 },
-  )('registers every upload the request schema allows', async (filename, contentType, size) => {
+  )('registers every upload the request schema allows', async (filename, [contentType, size]) => {
     const h = createAppHarness();
     const res = await postUploads(h, { filename, contentType, size }, as('fuzz'));
     expect(res.status).toBe(201);
@@ -256,7 +273,7 @@ describe('what the document allows, the server accepts', () => {
     expect(Filename.safeParse(name).success).toBe(checkFilename(name).ok);
   });
 
-  it('answers a declared type outside the enum with 415, and a size over the maximum with 413', async () => {
+  it("answers a declared type outside the enum with 415, and a size over its kind's maximum with 413", async () => {
     const h = createAppHarness();
     await expectProblem(
       await postUploads(h, { filename: 'a.svg', contentType: 'image/svg+xml', size: 10 }),
@@ -268,6 +285,15 @@ describe('what the document allows, the server accepts', () => {
         filename: 'a.png',
         contentType: 'image/png',
         size: defaultLimits.maxOriginalBytes + 1,
+      }),
+      413,
+      'file-too-large',
+    );
+    await expectProblem(
+      await postUploads(h, {
+        filename: 'a.mov',
+        contentType: 'video/quicktime',
+        size: defaultLimits.video.maxBytes + 1,
       }),
       413,
       'file-too-large',

@@ -343,7 +343,7 @@ describe('GET /photos', () => {
 });
 
 describe('GET /photos/{id}', () => {
-  const always = ['id', 'filename', 'contentType', 'size', 'status', 'createdAt', 'updatedAt'];
+  const always = ['id', 'kind', 'filename', 'contentType', 'size', 'status', 'createdAt', 'updatedAt'];
   const leaked = ['ownerId', 'version', 'key', 'checksum', 'bytes'];
 
   it('shows a pending photo with the fields it always has, and no more', async () => {

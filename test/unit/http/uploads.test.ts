@@ -26,6 +26,7 @@ describe('POST /uploads', () => {
     const { photo, upload } = await res.json();
     expect(photo).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      kind: 'photo',
       filename: 'beach.png',
       contentType: 'image/png',
       size: 1234,

@@ -1,0 +1,107 @@
+import type { BlobStore } from '../../application/ports/blob-store.js';
+import type {
+  VideoTranscodeCompletion,
+  VideoTranscodeJob,
+} from '../../application/ports/video-transcoder.js';
+import { MediaConvertJobRequest } from './mediaconvert-job-request.js';
+import { type MediaConvertJobOutcome, MediaConvertJobState } from './mediaconvert-job-state.js';
+
+const CACHE = 'public, max-age=31536000, immutable';
+
+/** The key of an `s3://bucket/key` path in `bucket`, or undefined for another bucket. */
+const keyOf = (path: string, bucket: string): string | undefined => {
+  const prefix = `s3://${bucket}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+};
+
+/**
+ * Turns how a MediaConvert job ended into the port's VideoTranscodeCompletion, with
+ * what only storage knows: the sizes of the outputs, which neither GetJob nor the
+ * event report. The poster is the last frame capture (`MediaConvertJobRequest`); it
+ * is copied to the job's `outputs.poster` key and the captures deleted, so the
+ * item's keys are the ones every transcoder writes (`poster.jpg`). Running this
+ * again after it has run finds the poster already at its key. A job MediaConvert
+ * failed, or whose outputs are not all in storage, is a permanent failure: the
+ * workflow has retried what a retry can cure before it gets here.
+ *
+ * @example
+ * const completion = await new MediaConvertCompletions(blobs, { bucket }).of(job, MediaConvertJobState.fromJob(syncOutput));
+ */
+export class MediaConvertCompletions {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly config: { readonly bucket: string },
+  ) {}
+
+  async of(job: VideoTranscodeJob, outcome: MediaConvertJobOutcome): Promise<VideoTranscodeCompletion> {
+    const failed = (reason: string): VideoTranscodeCompletion => ({
+      ownerId: job.ownerId,
+      photoId: job.photoId,
+      status: 'failed',
+      reason,
+      permanent: true,
+    });
+    if (outcome.status === 'error') return failed(MediaConvertJobState.reason(outcome));
+    if (outcome.status === 'running') {
+      throw new TypeError(`the MediaConvert job is ${outcome.state}, not finished: it has no completion yet`);
+    }
+
+    const [mp4Group = [], posterGroup = []] = outcome.outputGroups;
+    const mp4 = mp4Group[0];
+    const head = await this.blobs.head(job.outputs.video);
+    if (!head)
+      return failed(`MediaConvert reported the job complete, but ${job.outputs.video} is not in storage`);
+    const poster = await this.poster(
+      job,
+      posterGroup.flatMap((o) => o.paths),
+    );
+    if (!poster) return failed('MediaConvert reported the job complete, but made no poster frame');
+
+    // MediaConvert scales to exactly the plan's size; what it reports is preferred where it reports it.
+    const size = { width: mp4?.width ?? job.plan.width, height: mp4?.height ?? job.plan.height };
+    return {
+      ownerId: job.ownerId,
+      photoId: job.photoId,
+      status: 'done',
+      outputs: {
+        video: {
+          key: job.outputs.video,
+          contentType: 'video/mp4',
+          ...size,
+          durationMs: mp4?.durationMs ?? job.durationMs,
+          bytes: head.size,
+        },
+        poster: {
+          key: job.outputs.poster,
+          contentType: 'image/jpeg',
+          width: job.plan.width,
+          height: job.plan.height,
+          bytes: poster,
+        },
+      },
+    };
+  }
+
+  /** Moves the last capture to `outputs.poster`; its size, or undefined when there is none. */
+  private async poster(job: VideoTranscodeJob, reported: readonly string[]): Promise<number | undefined> {
+    const { captures } = MediaConvertJobRequest.outputKeys(job);
+    // Only captures of this job's poster: a report naming anything else is not followed.
+    const base = job.outputs.poster.replace(/\.jpg$/, '.');
+    const named = reported
+      .map((p) => keyOf(p, this.config.bucket))
+      .filter((k): k is string => k?.startsWith(base) === true && k.endsWith('.jpg'));
+    // The event names the last capture it wrote; GetJob names none, so the expected ones are tried, last first.
+    const candidates = [...new Set([...named, ...[...captures].reverse()])];
+    for (const key of candidates) {
+      const capture = await this.blobs.get(key);
+      if (!capture) continue;
+      await this.blobs.put(job.outputs.poster, capture.bytes, {
+        contentType: 'image/jpeg',
+        cacheControl: CACHE,
+      });
+      await this.blobs.deleteMany([...new Set([...captures, ...named])]);
+      return capture.bytes.byteLength;
+    }
+    return (await this.blobs.head(job.outputs.poster))?.size;
+  }
+}
