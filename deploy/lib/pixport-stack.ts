@@ -190,6 +190,8 @@ export class PixportStack extends Stack {
     const origins = [this.delivery.siteUrl, ...(props.allowedOrigins ?? [])];
     this.storage.allowUploadsFrom(origins);
     this.api.handler.addEnvironment('ALLOWED_ORIGINS', origins.join(','));
+    // Without the video workflow nothing would ever make a video's renditions: refuse videos at upload.
+    if (!this.video) this.api.handler.addEnvironment('VIDEO_UPLOADS', 'off');
 
     this.alarms = new Alarms(this, 'Alarms', {
       deadLetterQueue,

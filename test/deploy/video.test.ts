@@ -348,6 +348,14 @@ describe('the `video` parameter', () => {
     const text = JSON.stringify(off.template.toJSON());
     expect(text).not.toContain('mediaconvert');
     expect(text).not.toContain('iam:PassRole');
+    // The API refuses videos instead of leaving them `processing`; the default stack accepts them.
+    const httpVariables = (s: ReturnType<typeof synthesize>): Record<string, unknown> => {
+      const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[idOf(s.stack.api.handler)];
+      const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+      return environment?.Variables ?? {};
+    };
+    expect(httpVariables(off).VIDEO_UPLOADS).toBe('off');
+    expect(httpVariables(synthesize({}, { bundle: false })).VIDEO_UPLOADS).toBeUndefined();
   });
 });
 

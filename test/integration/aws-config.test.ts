@@ -23,6 +23,12 @@ describe('the AWS configuration', () => {
     });
   });
 
+  it('accepts videos unless VIDEO_UPLOADS=off, which refuses them with a reason', () => {
+    expect(parseAwsConfig(valid).videoRefusal).toBeUndefined();
+    expect(parseAwsConfig({ ...valid, VIDEO_UPLOADS: 'off' }).videoRefusal).toMatch(/videos are not enabled/);
+    expect(() => parseAwsConfig({ ...valid, VIDEO_UPLOADS: 'no' })).toThrow(/VIDEO_UPLOADS/);
+  });
+
   it('reads the optional ones', () => {
     const config = parseAwsConfig({
       ...valid,

@@ -37,7 +37,13 @@ const Env = z.object({
   UPLOAD_URL_EXPIRES_SECONDS: positiveInt(300).pipe(z.number().max(3600)),
   DOWNLOAD_URL_EXPIRES_SECONDS: positiveInt(900).pipe(z.number().max(7 * 24 * 3600)),
   ...uploadLimitVars,
+  /** `off` where the stack deploys no video workflow (`-c video=false`): videos are refused at upload. */
+  VIDEO_UPLOADS: z.enum(['on', 'off']).default('on'),
 });
+
+/** Why a stack without the video workflow refuses videos, rather than leave them `processing` for ever. */
+export const AWS_VIDEO_OFF_REFUSAL =
+  'videos are not enabled on this deployment; upload photos (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC)';
 
 /**
  * Reads the AWS Lambdas' configuration from their environment, once, at cold
@@ -71,5 +77,6 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
     downloadExpiresInSeconds: e.DOWNLOAD_URL_EXPIRES_SECONDS,
     limits,
     renditions: defaultRenditionSettings,
+    ...(e.VIDEO_UPLOADS === 'off' ? { videoRefusal: AWS_VIDEO_OFF_REFUSAL } : {}),
   };
 }
