@@ -182,7 +182,12 @@ export class PixportStack extends Stack {
       logPrefix: LOG_PREFIXES.cloudfront,
       ...(webAclArn ? { webAclArn } : {}),
       ...(props.domain ? { domain: props.domain } : {}),
-      pageConfig: { apiBase: API_BASE, auth: this.auth.pageConfig, analysis: this.analysis !== undefined },
+      pageConfig: {
+        apiBase: API_BASE,
+        auth: this.auth.pageConfig,
+        analysis: this.analysis !== undefined,
+        video: this.video !== undefined,
+      },
     });
 
     // Known only now: the site's origin. The distribution depends on the API's id

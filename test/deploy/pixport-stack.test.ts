@@ -708,6 +708,7 @@ describe('delivery', () => {
     expect(pageConfigOf(s)).toEqual({
       apiBase: '/api',
       analysis: true,
+      video: true,
       auth: {
         mode: 'jwt',
         issuer: `https://\${${idOf(s.stack.auth.userPool as IConstruct)}.ProviderURL}`,

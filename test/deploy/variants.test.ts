@@ -52,6 +52,7 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
     expect(pageConfigOf(s)).toEqual({
       apiBase: '/api',
       analysis: true,
+      video: true,
       auth: {
         mode: 'jwt',
         issuer: 'https://id.example.com/',

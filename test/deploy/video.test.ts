@@ -42,6 +42,7 @@ import { testFfmpeg, testVideo } from '../support/videos.js';
 import {
   type CfnResource,
   onlyResource,
+  pageConfigOf,
   refersTo,
   resourcesOf,
   type Synthesized,
@@ -355,6 +356,7 @@ describe('the `video` parameter', () => {
       return environment?.Variables ?? {};
     };
     expect(httpVariables(off).VIDEO_UPLOADS).toBe('off');
+    expect(pageConfigOf(off)).toMatchObject({ video: false });
     expect(httpVariables(synthesize({}, { bundle: false })).VIDEO_UPLOADS).toBeUndefined();
   });
 });

@@ -28,9 +28,12 @@ describe('parseCloudflareConfig', () => {
 
   it("serves the page's sign-in settings, redirecting to the page's own origin unless told otherwise", () => {
     const auth = parseCloudflareConfig({ URL_SIGNING_SECRET: secret, ...jwtVars }).auth;
-    expect(pageConfigFor(auth, 'https://photos.example/config.json', true)).toEqual({
+    expect(
+      pageConfigFor(auth, 'https://photos.example/config.json', { analysis: true, video: false }),
+    ).toEqual({
       apiBase: '',
       analysis: true,
+      video: false,
       auth: {
         mode: 'jwt',
         issuer: 'https://issuer.example/',
@@ -48,7 +51,9 @@ describe('parseCloudflareConfig', () => {
       OIDC_END_SESSION_ENDPOINT: 'https://login.example/logout',
       OIDC_SIGN_UP_ENDPOINT: 'https://login.example/signup',
     }).auth;
-    expect(pageConfigFor(cognito, 'https://photos.example/config.json', true).auth).toEqual({
+    expect(
+      pageConfigFor(cognito, 'https://photos.example/config.json', { analysis: true, video: false }).auth,
+    ).toEqual({
       mode: 'jwt',
       issuer: 'https://issuer.example/',
       clientId: 'pixport-web',
@@ -70,10 +75,13 @@ describe('parseCloudflareConfig', () => {
   it('takes dev mode from AUTH_MODE=dev, and always wants a long enough signing secret', () => {
     const dev = parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret }).auth;
     expect(dev).toEqual({ mode: 'dev' });
-    expect(pageConfigFor(dev, 'https://photos.example/config.json', false)).toEqual({
+    expect(
+      pageConfigFor(dev, 'https://photos.example/config.json', { analysis: false, video: false }),
+    ).toEqual({
       apiBase: '',
       auth: { mode: 'dev' },
       analysis: false,
+      video: false,
     });
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev' })).toThrow(/URL_SIGNING_SECRET is required/);
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: 'short' })).toThrow(

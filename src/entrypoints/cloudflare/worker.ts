@@ -61,7 +61,10 @@ function runtime(env: WorkerEnv): Runtime {
   // What the gallery page asks for beside itself; the page is static assets.
   app.get('/config.json', (c) =>
     c.json(
-      pageConfigFor(config.auth, c.req.url, env.AI !== undefined && env.ANALYSIS_JOBS !== undefined),
+      pageConfigFor(config.auth, c.req.url, {
+        analysis: env.AI !== undefined && env.ANALYSIS_JOBS !== undefined,
+        video: config.videoRefusal === undefined,
+      }),
       200,
       { 'Cache-Control': 'no-cache' },
     ),

@@ -124,6 +124,8 @@ export type PageConfig = {
    * analysis only where one will come.
    */
   readonly analysis: boolean;
+  /** Whether videos are accepted: the page offers them in its picker only then. */
+  readonly video: boolean;
 };
 
 /**
@@ -133,14 +135,19 @@ export type PageConfig = {
  * The API's audience and key set stay out: the page has no use for them.
  *
  * @example
- * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url, analysed)));
+ * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url, { analysis, video })));
  */
-export function pageConfigFor(auth: AuthConfig, requestUrl: string, analysis: boolean): PageConfig {
-  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' }, analysis };
+export function pageConfigFor(
+  auth: AuthConfig,
+  requestUrl: string,
+  { analysis, video }: { analysis: boolean; video: boolean },
+): PageConfig {
+  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' }, analysis, video };
   const pageUrl = auth.redirectUri ?? `${new URL(requestUrl).origin}/`;
   return {
     apiBase: '',
     analysis,
+    video,
     auth: {
       mode: 'jwt',
       issuer: auth.issuer,

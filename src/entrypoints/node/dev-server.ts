@@ -227,9 +227,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const app = new Hono();
   // What the gallery page asks for beside itself.
   app.get('/config.json', (c) =>
-    c.json(pageConfigFor(options.auth, c.req.url, options.analyzer !== undefined), 200, {
-      'Cache-Control': 'no-cache',
-    }),
+    c.json(
+      pageConfigFor(options.auth, c.req.url, { analysis: options.analyzer !== undefined, video: true }),
+      200,
+      {
+        'Cache-Control': 'no-cache',
+      },
+    ),
   );
   app.get('/vendor/:name', (c) => {
     const source = vendor.get(c.req.param('name'));

@@ -55,7 +55,7 @@ describe('the dev server analyses uploads when given an analyzer', () => {
     const byLabel: { items: PhotoJson[] } = await get(server, '/photos?label=dog');
     expect(byLabel.items.map((p) => p.id)).toEqual([dog]);
     // The page is told to wait for analyses.
-    expect(await get(server, '/config.json')).toMatchObject({ analysis: true });
+    expect(await get(server, '/config.json')).toMatchObject({ analysis: true, video: true });
   });
 
   it('retries an analysis that fails as a service does, without holding up the thumbnail', async () => {
