@@ -79,20 +79,24 @@ export async function problemOf(res) {
 }
 
 /**
- * A photo as the API describes it; `urls` are signed and expire. `labels`,
+ * A photo or a video as the API describes it; `urls` are signed and expire. `labels`,
  * `moderation` and `analysis` come once the analysis consumer has seen it
  * (labels most confident first); `rejected` is a photo moderation holds under
- * a blocking policy: `failure` says why and nothing of it is served.
+ * a blocking policy: `failure` says why and nothing of it is served. A video
+ * (`kind: 'video'`) has its length in `durationMs` and its display size once
+ * probed; once ready, its `renditions` and `placeholder` are its poster
+ * frame's, and `urls.video.mp4` the MP4 a browser plays.
  *
  * @typedef {{ name: string, confidence: number, parents: string[] }} Label
  * @typedef {{ name: string, parent: string, confidence: number, taxonomyLevel: number }} ModerationLabel
  * @typedef {{ verdict: 'allow' | 'review' | 'block', labels: ModerationLabel[], modelVersion: string }} Moderation
- * @typedef {{ id: string, filename: string, contentType: string, size: number,
+ * @typedef {{ id: string, kind?: 'photo' | 'video', filename: string, contentType: string, size: number,
  *   status: 'pending' | 'processing' | 'ready' | 'failed' | 'rejected',
- *   width?: number, height?: number, placeholder?: string, failure?: { code: string, message: string },
+ *   width?: number, height?: number, durationMs?: number, placeholder?: string,
+ *   failure?: { code: string, message: string },
  *   renditions?: { preset: string, width: number, height: number }[],
  *   labels?: Label[], moderation?: Moderation, analysis?: { status: 'done' | 'failed', reason?: string },
- *   urls?: { original: string, thumbnails: Record<string, string> } }} Photo
+ *   urls?: { original: string, thumbnails: Record<string, string>, video?: { mp4: string } } }} Photo
  */
 
 /**
@@ -114,9 +118,11 @@ export async function problemOf(res) {
  * @typedef {{ mode: 'jwt', issuer: string, clientId: string, scope: string, redirectUri: string,
  *   logoutUri: string, endSessionEndpoint?: string, signUpEndpoint?: string }} JwtAuth
  * `analysis`: whether uploads are analysed (absent from an older server: maybe, so the page waits a while).
+ * `video`: whether videos are accepted (absent: yes; the server says so when it refuses one).
+ * `limits`: the largest photo and the largest video the service takes, where it says (else its defaults).
  *
- * @typedef {{ apiBase: string, auth: { mode: 'dev' } | JwtAuth, analysis?: boolean,
- *   limits?: { maxOriginalBytes?: number } }} PageConfig
+ * @typedef {{ apiBase: string, auth: { mode: 'dev' } | JwtAuth, analysis?: boolean, video?: boolean,
+ *   limits?: { maxOriginalBytes?: number, video?: { maxBytes?: number } } }} PageConfig
  */
 
 /**
@@ -139,7 +145,9 @@ export async function loadConfig() {
   if (!res.ok) throw new Error(`config.json: ${res.status}`);
   const config = await res.json();
   const auth = config.auth?.mode === 'jwt' ? config.auth : { mode: 'dev' };
-  return { apiBase: config.apiBase ?? '', auth, limits: config.limits };
+  const analysis = typeof config.analysis === 'boolean' ? { analysis: config.analysis } : {};
+  const video = typeof config.video === 'boolean' ? { video: config.video } : {};
+  return { apiBase: config.apiBase ?? '', auth, ...analysis, ...video, limits: config.limits };
 }
 
 /**

@@ -9,9 +9,10 @@ import { createUploader } from './uploader.js';
 import { createViewer } from './viewer.js';
 
 /**
- * The gallery page: uploads straight to storage with a progress bar per file,
- * a newest-first grid paged by cursor, ThumbHash placeholders until each
- * thumbnail arrives, a full-size viewer with the labels analysis gave as chips,
+ * The gallery page: uploads of photos and videos straight to storage with a
+ * progress bar per file, a newest-first grid paged by cursor, ThumbHash
+ * placeholders until each thumbnail (a video's: its poster, with its length)
+ * arrives, a full-size viewer (a player for a video) with the labels analysis gave as chips,
  * a filter by label kept in the address, a marker on what moderation flagged,
  * and delete. Plain DOM on purpose: no build step, so `npm run dev` serves
  * these files as they are.
@@ -36,7 +37,7 @@ const announce = createAnnouncer(byId('status'));
 /**
  * config.json is read once here, because several parts need a piece of it:
  * the Api its base URL and auth mode, auth the issuer and client, the uploader
- * its size limit.
+ * its size limits (a photo's and a video's).
  */
 async function start() {
   /** @type {import('./api.js').PageConfig} */
@@ -57,7 +58,9 @@ async function start() {
       dialog: /** @type {HTMLDialogElement} */ (byId('viewer')),
       title: byId('viewer-title'),
       image: /** @type {HTMLImageElement} */ (byId('viewer-image')),
+      video: /** @type {HTMLVideoElement} */ (byId('viewer-video')),
       caption: byId('viewer-caption'),
+      keys: byId('viewer-keys'),
       notice: byId('viewer-notice'),
       labels: byId('viewer-labels'),
       labelList: byId('viewer-label-list'),
@@ -109,8 +112,12 @@ async function start() {
       picker: /** @type {HTMLInputElement} */ (byId('files')),
       list: byId('uploads'),
       maxSize: byId('max-size'),
+      maxVideoSize: byId('max-video-size'),
     },
-    maxBytes: config.limits?.maxOriginalBytes,
+    maxBytes: {
+      photo: config.limits?.maxOriginalBytes,
+      video: config.video === false ? 0 : config.limits?.video?.maxBytes,
+    },
     // Whose uploads these are: an unfinished one is only ever resumed by the owner who started it.
     ownerKey: () => (auth ? `sub:${auth.user?.sub ?? ''}` : `dev:${api.owner || 'dev'}`),
     announce,

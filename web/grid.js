@@ -6,8 +6,18 @@ import { renderTile } from './tile.js';
 const PAGE_SIZE = 24;
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 10_000;
-/** Stop polling a photo that stays pending this long: its upload was abandoned somewhere else. */
+/**
+ * Stop polling a photo that stays pending this long (its upload was abandoned
+ * somewhere else), or processing (its thumbnails take seconds: something broke).
+ */
 const POLL_GIVE_UP_MS = 10 * 60_000;
+/**
+ * A video is transcoded: minutes for a long one, and on AWS a workflow may run
+ * for up to 3 hours before it is failed (WORKFLOW_TIMEOUT in deploy/lib/video.ts),
+ * so a processing video is polled that long, once a minute after the first ten.
+ */
+const VIDEO_POLL_GIVE_UP_MS = 3 * 60 * 60_000;
+const VIDEO_POLL_SLOW_MS = 60_000;
 /**
  * How long a ready photo is still polled for its analysis (labels, moderation),
  * which a consumer of its own adds after the thumbnails, where config.json says
@@ -205,10 +215,26 @@ export function createGrid({
    */
   function changing(photo, w) {
     const now = Date.now();
-    if (photo.status === 'pending' || photo.status === 'processing') return now - w.started < POLL_GIVE_UP_MS;
+    if (photo.status === 'pending' || photo.status === 'processing') {
+      return now - w.started < (transcoding(photo) ? VIDEO_POLL_GIVE_UP_MS : POLL_GIVE_UP_MS);
+    }
     if (photo.status !== 'ready' || photo.analysis || !analysed) return false;
     w.readyAt ??= now;
     return now - w.readyAt < ANALYSIS_WAIT_MS;
+  }
+
+  /** @param {Photo} photo */
+  const transcoding = (photo) => photo.kind === 'video' && photo.status === 'processing';
+
+  /**
+   * How long until the next poll: backing off to POLL_MAX_MS, and to once a
+   * minute for a video still transcoding after POLL_GIVE_UP_MS (a long one).
+   *
+   * @param {Watch} w
+   */
+  function nextDelay(w) {
+    const slow = transcoding(w.photo) && Date.now() - w.started >= POLL_GIVE_UP_MS;
+    return slow ? VIDEO_POLL_SLOW_MS : Math.min(w.delay * 1.5, POLL_MAX_MS);
   }
 
   /**
@@ -281,7 +307,7 @@ export function createGrid({
           watches.delete(id);
           return;
         }
-        w.delay = Math.min(w.delay * 1.5, POLL_MAX_MS);
+        w.delay = nextDelay(w);
       } catch (error) {
         if (!current()) return;
         if (error instanceof ApiError && error.status === 404) return forget(id);
@@ -397,8 +423,8 @@ export function createGrid({
     /**
      * Shows a photo whose upload from this page has started, at the top (or in
      * place, when resuming one the listing brought), with a preview the browser
-     * makes from the file when it can show that type. While a label is shown it
-     * waits off the grid: it has no labels yet.
+     * makes from the file when it can show that type (a video's first frame).
+     * While a label is shown it waits off the grid: it has no labels yet.
      *
      * @param {Photo} photo
      * @param {File} file
@@ -406,7 +432,8 @@ export function createGrid({
     addUploading(photo, file) {
       const previous = local.get(photo.id)?.preview;
       if (previous) URL.revokeObjectURL(previous);
-      const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
+      const showable = photo.kind === 'video' || file.type.startsWith('image/');
+      const preview = showable ? URL.createObjectURL(file) : undefined;
       local.set(photo.id, { preview, uploading: true });
       unwatch(photo.id);
       if (tiles.has(photo.id)) updateTile(photo, true);

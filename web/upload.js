@@ -16,7 +16,19 @@ export const ACCEPTED_TYPES = new Map([
   ['image/tiff', 'TIFF'],
   ['image/heic', 'HEIC'],
   ['image/heif', 'HEIF'],
+  ['video/mp4', 'MP4'],
+  ['video/quicktime', 'MOV'],
+  ['video/webm', 'WebM'],
+  ['video/x-matroska', 'MKV'],
 ]);
+
+/**
+ * Whether a media type is a photo's or a video's: they have limits of their own.
+ *
+ * @param {string} type
+ * @returns {'photo' | 'video'}
+ */
+export const mediaKindOf = (type) => (type.startsWith('video/') ? 'video' : 'photo');
 
 /**
  * Browsers leave `File.type` empty for types the OS does not know (AVIF on older
@@ -34,6 +46,17 @@ const BY_EXTENSION = new Map([
   ['tiff', 'image/tiff'],
   ['heic', 'image/heic'],
   ['heif', 'image/heif'],
+  ['mp4', 'video/mp4'],
+  ['m4v', 'video/mp4'],
+  ['mov', 'video/quicktime'],
+  ['webm', 'video/webm'],
+  ['mkv', 'video/x-matroska'],
+]);
+
+/** Names browsers and systems give accepted types, as the service declares them. */
+const ALIASES = new Map([
+  ['video/matroska', 'video/x-matroska'],
+  ['video/x-m4v', 'video/mp4'],
 ]);
 
 /**
@@ -47,12 +70,17 @@ const REFUSED_BY_EXTENSION = new Map([
   ['html', 'text/html'],
   ['pdf', 'application/pdf'],
   ['bmp', 'image/bmp'],
-  ['mp4', 'video/mp4'],
-  ['mov', 'video/quicktime'],
+  ['avi', 'video/x-msvideo'],
 ]);
 
-/** The default of the service's `maxOriginalBytes`, used unless config.json says otherwise. */
-export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+/**
+ * The service's defaults, used unless config.json says otherwise: `maxOriginalBytes`
+ * for a photo, the video limits' `maxBytes` (2 GiB) for a video.
+ *
+ * @typedef {{ photo: number, video: number }} SizeLimits
+ * @type {SizeLimits}
+ */
+export const DEFAULT_MAX_BYTES = { photo: 50 * 1024 * 1024, video: 2 * 1024 * 1024 * 1024 };
 
 /** @param {number} bytes */
 export function formatBytes(bytes) {
@@ -64,7 +92,8 @@ export function formatBytes(bytes) {
     value /= 1024;
     unit++;
   }
-  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  // 2 GiB rather than 2.0 GiB; 1.5 MiB keeps its decimal.
+  return `${value >= 10 ? Math.round(value) : Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 /**
@@ -74,7 +103,7 @@ export function formatBytes(bytes) {
  */
 export function contentTypeOf(file) {
   const declared = file.type.toLowerCase();
-  if (declared) return declared;
+  if (declared) return ALIASES.get(declared) ?? declared;
   const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
   return BY_EXTENSION.get(extension) ?? REFUSED_BY_EXTENSION.get(extension) ?? '';
 }
@@ -89,7 +118,8 @@ function kindOf(type) {
   if (type === 'text/plain') return 'text files';
   if (type === 'text/html') return 'web pages';
   if (type === 'application/pdf') return 'PDF documents';
-  if (type.startsWith('video/')) return 'videos';
+  if (type === 'video/x-msvideo' || type === 'video/avi') return 'AVI videos';
+  if (type.startsWith('video/')) return `${type} videos`;
   return type ? `${type} files` : 'files of an unknown type';
 }
 
@@ -97,16 +127,19 @@ function kindOf(type) {
  * Why a file cannot be uploaded, in words for the user, or undefined when it may be.
  *
  * @param {File} file
- * @param {number} maxBytes
+ * @param {SizeLimits} maxBytes the largest photo and the largest video (0: videos are not accepted)
  */
 export function rejectionOf(file, maxBytes) {
   const type = contentTypeOf(file);
   if (!ACCEPTED_TYPES.has(type)) {
-    return `${kindOf(type)} are not accepted; choose a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image.`;
+    return `${kindOf(type)} are not accepted; choose a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image, or an MP4, MOV, WebM or MKV video.`;
   }
   if (file.size === 0) return 'the file is empty.';
-  if (file.size > maxBytes) {
-    return `it is ${formatBytes(file.size)}, over the ${formatBytes(maxBytes)} limit.`;
+  const kind = mediaKindOf(type);
+  const limit = maxBytes[kind];
+  if (limit === 0) return `${kind}s are not accepted by this service; choose a photo.`;
+  if (file.size > limit) {
+    return `it is ${formatBytes(file.size)}, over the ${formatBytes(limit)} limit for a ${kind}.`;
   }
   return undefined;
 }

@@ -17,7 +17,9 @@ const PAUSED = 'paused';
  * @typedef {import('./api.js').Api} Api
  * @typedef {import('./api.js').Photo} Photo
  * @typedef {import('./upload-list.js').UploadRow} UploadRow
- * @typedef {{ dropzone: HTMLElement, picker: HTMLInputElement, list: HTMLElement, maxSize: HTMLElement }} UploaderElements
+ * @typedef {import('./upload.js').SizeLimits} SizeLimits
+ * @typedef {{ dropzone: HTMLElement, picker: HTMLInputElement, list: HTMLElement, maxSize: HTMLElement,
+ *   maxVideoSize: HTMLElement }} UploaderElements
  * @typedef {{ file: File, owner: string, api: Api, row: UploadRow, controller: AbortController, gen: number,
  *   photoId?: string }} Job
  */
@@ -38,25 +40,31 @@ const sameFile = (a, b) => a.name === b.name && a.size === b.size && a.lastModif
  * (thumbnails on the way), and one that stopped (`gone` when its photo was removed).
  *
  * @example
- *   const uploader = createUploader({ api, elements, maxBytes, ownerKey: () => api.owner, announce,
+ *   const uploader = createUploader({ api, elements, maxBytes: { photo: config.limits?.maxOriginalBytes },
+ *     ownerKey: () => api.owner, announce,
  *     onStarted: (photo, file) => grid.addUploading(photo, file), onUploaded: (photo) => grid.uploaded(photo),
  *     onStopped: (id, gone) => grid.uploadStopped(id, gone) });
  *
  * @param {{
  *   api: Api,
  *   elements: UploaderElements,
- *   maxBytes?: number | null,
+ *   maxBytes?: { photo?: number | null, video?: number | null },
  *   ownerKey: () => string,
  *   announce: (message: string) => void,
  *   onStarted: (photo: Photo, file: File) => void,
  *   onUploaded: (photo: Photo) => void,
  *   onStopped: (id: string, gone: boolean) => void,
- * }} options `maxBytes` is the service's limit from config.json, when it says one; `ownerKey`
- *   who uploads now, so an upload is only ever resumed by the owner who started it
+ * }} options `maxBytes`: the service's limits per kind from config.json, where it says them
+ *   (a video may be far larger than a photo); `ownerKey` who uploads now, so an upload is only
+ *   ever resumed by the owner who started it
  */
 export function createUploader({ api, elements, maxBytes: limit, ownerKey, announce, ...hooks }) {
-  const { dropzone, picker, list, maxSize } = elements;
-  const maxBytes = limit ?? DEFAULT_MAX_BYTES;
+  const { dropzone, picker, list, maxSize, maxVideoSize } = elements;
+  /** @type {SizeLimits} */
+  const maxBytes = {
+    photo: limit?.photo ?? DEFAULT_MAX_BYTES.photo,
+    video: limit?.video ?? DEFAULT_MAX_BYTES.video,
+  };
   const rows = createUploadList(list);
   const slots = createSlots(TRANSFER_SLOTS);
   /** @type {Job[]} */
@@ -73,7 +81,19 @@ export function createUploader({ api, elements, maxBytes: limit, ownerKey, annou
   /** Bumped when the identity changes: an upload started before then belongs to someone else. */
   let generation = 0;
 
-  maxSize.textContent = formatBytes(maxBytes);
+  maxSize.textContent = formatBytes(maxBytes.photo);
+  maxVideoSize.textContent = formatBytes(maxBytes.video);
+  if (maxBytes.video === 0) {
+    // A service that takes no videos (config.json's `video: false`): offer photos only.
+    picker.accept = picker.accept
+      .split(',')
+      .filter((t) => !t.startsWith('video/') && t !== '.mkv')
+      .join(',');
+    maxVideoSize.closest('.hint-line')?.setAttribute('hidden', '');
+    const choose = dropzone.querySelector('#choose');
+    if (choose) choose.textContent = 'Choose photos';
+    maxSize.parentElement?.lastChild?.replaceWith('');
+  }
 
   /** @param {Iterable<File>} files */
   function addFiles(files) {
