@@ -1,7 +1,7 @@
 import type { BlobStore } from '../../application/ports/blob-store.js';
-import type {
+import {
   VideoTranscodeCompletion,
-  VideoTranscodeJob,
+  type VideoTranscodeJob,
 } from '../../application/ports/video-transcoder.js';
 import { MediaConvertJobRequest } from './mediaconvert-job-request.js';
 import { type MediaConvertJobOutcome, MediaConvertJobState } from './mediaconvert-job-state.js';
@@ -58,28 +58,13 @@ export class MediaConvertCompletions {
     if (!poster) return failed('MediaConvert reported the job complete, but made no poster frame');
 
     // MediaConvert scales to exactly the plan's size; what it reports is preferred where it reports it.
-    const size = { width: mp4?.width ?? job.plan.width, height: mp4?.height ?? job.plan.height };
-    return {
-      ownerId: job.ownerId,
-      photoId: job.photoId,
-      status: 'done',
-      outputs: {
-        video: {
-          key: job.outputs.video,
-          contentType: 'video/mp4',
-          ...size,
-          durationMs: mp4?.durationMs ?? job.durationMs,
-          bytes: head.size,
-        },
-        poster: {
-          key: job.outputs.poster,
-          contentType: 'image/jpeg',
-          width: job.plan.width,
-          height: job.plan.height,
-          bytes: poster,
-        },
-      },
-    };
+    return VideoTranscodeCompletion.done(job, {
+      width: mp4?.width ?? job.plan.width,
+      height: mp4?.height ?? job.plan.height,
+      durationMs: mp4?.durationMs ?? job.durationMs,
+      videoBytes: head.size,
+      posterBytes: poster,
+    });
   }
 
   /** Moves the last capture to `outputs.poster`; its size, or undefined when there is none. */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobStore } from '../../application/ports/blob-store.js';
 import type { MediaProbe } from '../../application/ports/media-probe.js';
-import type {
+import {
   VideoTranscodeCompletion,
-  VideoTranscodeJob,
-  VideoTranscoder,
-  VideoTranscodeSink,
+  type VideoTranscodeJob,
+  type VideoTranscoder,
+  type VideoTranscodeSink,
 } from '../../application/ports/video-transcoder.js';
 import { durationText } from '../../domain/video-limits.js';
 import { defaultFfmpegEncoding, type FfmpegEncoding, ffmpegTranscodeArguments } from './ffmpeg-arguments.js';
@@ -188,22 +188,13 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
       ]).catch((error: unknown) => {
         throw new TranscodeFailure(`the outputs could not be stored: ${messageOf(error)}`, false);
       });
-      const size = { width: job.plan.width, height: job.plan.height };
-      return {
-        ownerId: job.ownerId,
-        photoId: job.photoId,
-        status: 'done',
-        outputs: {
-          video: {
-            key: job.outputs.video,
-            contentType: 'video/mp4',
-            ...size,
-            durationMs,
-            bytes: video.byteLength,
-          },
-          poster: { key: job.outputs.poster, contentType: 'image/jpeg', ...size, bytes: poster.byteLength },
-        },
-      };
+      return VideoTranscodeCompletion.done(job, {
+        width: job.plan.width,
+        height: job.plan.height,
+        durationMs,
+        videoBytes: video.byteLength,
+        posterBytes: poster.byteLength,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

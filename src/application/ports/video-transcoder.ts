@@ -60,6 +60,43 @@ export type VideoTranscodeCompletion =
       readonly permanent: boolean;
     };
 
+/** What a transcoder made for a job: the outputs' picture size, the MP4's length, the files' sizes. */
+export interface TranscodedSizes {
+  readonly width: number;
+  readonly height: number;
+  readonly durationMs: number;
+  readonly videoBytes: number;
+  readonly posterBytes: number;
+}
+
+export const VideoTranscodeCompletion = {
+  /**
+   * The `done` completion of a job whose outputs are stored at its keys (both of the
+   * MP4's picture size), as every transcoder reports it.
+   *
+   * @example
+   * VideoTranscodeCompletion.done(job, { width, height, durationMs, videoBytes, posterBytes })
+   */
+  done(job: VideoTranscodeJob, made: TranscodedSizes): VideoTranscodeCompletion {
+    const size = { width: made.width, height: made.height };
+    return {
+      ownerId: job.ownerId,
+      photoId: job.photoId,
+      status: 'done',
+      outputs: {
+        video: {
+          key: job.outputs.video,
+          contentType: 'video/mp4',
+          ...size,
+          durationMs: made.durationMs,
+          bytes: made.videoBytes,
+        },
+        poster: { key: job.outputs.poster, contentType: 'image/jpeg', ...size, bytes: made.posterBytes },
+      },
+    };
+  },
+};
+
 /**
  * Where a transcoder that runs in-process (ffmpeg) sends its completions; the
  * composition wires it to the video queue. A transcoder that runs elsewhere

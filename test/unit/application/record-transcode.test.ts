@@ -3,9 +3,9 @@ import { WasmVipsImageProcessor } from '../../../src/adapters/image/wasm-vips-im
 import { InMemoryThumbnailQueue } from '../../../src/adapters/memory/in-memory-thumbnail-queue.js';
 import { MediabunnyMediaProbe } from '../../../src/adapters/video/mediabunny-media-probe.js';
 import { signPhoto } from '../../../src/application/photo-urls.js';
-import type {
+import {
   VideoTranscodeCompletion,
-  VideoTranscodeJob,
+  type VideoTranscodeJob,
 } from '../../../src/application/ports/video-transcoder.js';
 import { ProcessVideo, transcodeJob } from '../../../src/application/use-cases/process-video.js';
 import { RecordTranscode } from '../../../src/application/use-cases/record-transcode.js';
@@ -89,28 +89,13 @@ function transcodeWorld(maxAttempts = 3) {
   const transcoded = async (job: VideoTranscodeJob): Promise<VideoTranscodeCompletion> => {
     await world.blobs.put(job.outputs.video, mp4, { contentType: 'video/mp4' });
     await world.blobs.put(job.outputs.poster, poster, { contentType: 'image/jpeg' });
-    return {
-      ownerId: job.ownerId,
-      photoId: job.photoId,
-      status: 'done',
-      outputs: {
-        video: {
-          key: job.outputs.video,
-          contentType: 'video/mp4',
-          width: 320,
-          height: 240,
-          durationMs: 3008,
-          bytes: mp4.byteLength,
-        },
-        poster: {
-          key: job.outputs.poster,
-          contentType: 'image/jpeg',
-          width: 320,
-          height: 240,
-          bytes: poster.byteLength,
-        },
-      },
-    };
+    return VideoTranscodeCompletion.done(job, {
+      width: 320,
+      height: 240,
+      durationMs: 3008,
+      videoBytes: mp4.byteLength,
+      posterBytes: poster.byteLength,
+    });
   };
   const failed = (job: VideoTranscodeJob, permanent: boolean): VideoTranscodeCompletion => ({
     ownerId: job.ownerId,
