@@ -102,6 +102,8 @@ async function start() {
     label: filter.label,
     analysed: config.analysis !== false,
     onOpen: (photo) => viewer.open(photo),
+    // A polled photo's news reaches the viewer too: labels that arrive while it is open show.
+    onChanged: (photo) => viewer.update(photo),
     onDeleted: () => viewer.close(),
   });
 

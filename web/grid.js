@@ -47,7 +47,7 @@ const photos = (n) => `${n} photo${n === 1 ? '' : 's'}`;
  * page with a preview the browser makes from the file, polls each photo until
  * its thumbnails and its analysis are in, and deletes. It owns the tiles and
  * their previews; opening a photo and a finished delete are reported through
- * `onOpen` and `onDeleted`.
+ * `onOpen` and `onDeleted`, and a polled photo's news through `onChanged`.
  *
  * While a label is shown, a photo uploaded from this page joins the grid once
  * its analysis gives it that label: a new upload has no labels yet, and the
@@ -64,6 +64,7 @@ const photos = (n) => `${n} photo${n === 1 ? '' : 's'}`;
  *   label?: string,
  *   analysed?: boolean,
  *   onOpen: (photo: Photo) => void,
+ *   onChanged?: (photo: Photo) => void,
  *   onDeleted: (id: string) => void,
  * }} options `label`: only photos with it, from the start. `analysed`: whether uploads get
  *   an analysis to wait for (config.json's `analysis`; default true). `onDeleted` runs before the tile
@@ -77,6 +78,7 @@ export function createGrid({
   label: initialLabel,
   analysed = true,
   onOpen,
+  onChanged,
   onDeleted,
 }) {
   const { grid, empty, more, heading } = elements;
@@ -250,6 +252,8 @@ export function createGrid({
     if (tiles.has(photo.id)) updateTile(photo);
     else if (belongs(photo) && (!label || photo.analysis)) addTile(photo, 'sorted');
     dropPreviewOnceDone(photo);
+    if (photo.status !== before.status || Boolean(photo.analysis) !== Boolean(before.analysis))
+      onChanged?.(photo);
 
     const news = [];
     if (photo.status === 'ready' && before.status !== 'ready') news.push(`${filename} is ready.`);

@@ -231,6 +231,16 @@ export function createViewer({ elements, resolve, refresh, onDelete, onLabel }) 
     if (photo.urls) original.href = resolve(photo.urls.original);
     else original.removeAttribute('href');
     keys.hidden = video.hidden;
+    showFacts(photo);
+  }
+
+  /**
+   * The caption, the notice and the label chips: what may change while the photo
+   * is shown (its analysis arrives after its thumbnails).
+   *
+   * @param {Photo} photo
+   */
+  function showFacts(photo) {
     const facts = [];
     if (photo.kind === 'video' && photo.durationMs) facts.push(formatDuration(photo.durationMs));
     if (photo.width && photo.height) facts.push(`${photo.width} × ${photo.height}`);
@@ -328,6 +338,16 @@ export function createViewer({ elements, resolve, refresh, onDelete, onLabel }) 
       show(photo);
       dialog.showModal();
       if (!video.hidden) video.focus();
+    },
+
+    /**
+     * News of a photo from the gallery's polling: when it is the one shown, its facts
+     * and labels follow (the picture or the player is left as it is).
+     *
+     * @param {Photo} photo
+     */
+    update(photo) {
+      if (dialog.open && dialog.dataset.id === photo.id) showFacts(photo);
     },
 
     close() {
