@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -30,17 +31,23 @@ const SK_PREFIX = 'PHOTO#';
  */
 export const TTL_ATTRIBUTE = 'ttl';
 
+/**
+ * A fresh id on every write of a photo's item, so that a retried PutItem can
+ * tell its own earlier try from another writer's (see `save`). Not part of the photo.
+ */
+const WRITE_ATTRIBUTE = 'writeId';
+
 const pk = (ownerId: OwnerId): string => `${PK_PREFIX}${ownerId}`;
 const sk = (photoId: PhotoId): string => `${SK_PREFIX}${photoId}`;
 /** A label index item's sort key, beside the owner's photos: `LABEL#dog#{photoId}`. */
 const labelSk = (label: string, photoId: string): string => `LABEL#${label}#${photoId}`;
 
-type Item = Photo & { pk: string; sk: string; [TTL_ATTRIBUTE]?: number };
+type Item = Photo & { pk: string; sk: string; [TTL_ATTRIBUTE]?: number; [WRITE_ATTRIBUTE]: string };
 
 // Items of this table are written by save() only: a photo's item (`sk = PHOTO#`) is the photo
 // plus its keys (and TTL); `LABEL#` items are the label index, read by listByLabel only.
 const toPhoto = (item: Record<string, unknown>): Photo => {
-  const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...photo } = item;
+  const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, [WRITE_ATTRIBUTE]: _write, ...photo } = item;
   // Items written before videos have no `kind`: they are photos.
   return Photo.revive(photo as unknown as Photo);
 };
@@ -56,6 +63,8 @@ const purgeTime = (photo: Photo): number | undefined =>
  *
  * Every write is one conditional PutItem on the version, with no
  * transactions: version 1 only if there is no item, version n only over n-1.
+ * Each write carries a fresh `writeId`, so an SDK retry of a write that was
+ * carried out, whose answer was lost, is known as done rather than a conflict.
  * Photo ids are UUIDv7, so a Query of the owner's partition with
  * ScanIndexForward=false is newest first; the page boundary is rebuilt from
  * (owner, last photo id), which also keeps a cursor inside its owner's
@@ -97,6 +106,7 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
       pk: pk(photo.ownerId),
       sk: sk(photo.id),
       ...(ttl === undefined ? {} : { [TTL_ATTRIBUTE]: ttl }),
+      [WRITE_ATTRIBUTE]: randomUUID(),
     };
     const condition =
       photo.version === 1
@@ -123,10 +133,33 @@ export class DynamoDbPhotoRepository implements PhotoRepository {
       return ok(undefined);
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        if (await this.holds(item)) return ok(undefined);
         return err(new VersionConflictError(photo.id, photo.version - 1));
       }
       throw error;
     }
+  }
+
+  /**
+   * Whether the table holds this very write of `item`. The SDK retries a
+   * PutItem whose answer was lost (a 500 after the write, a reset connection);
+   * when the first try was carried out, the retry meets its own item and its
+   * condition fails. That is this write done, not a conflict: refusing it would
+   * fail a registration that succeeded, or have a worker redo finished work.
+   * Another save of the same version, even with the same fields, has another
+   * write id and stays a conflict.
+   */
+  private async holds(item: Item): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.config.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        ConsistentRead: true,
+        ProjectionExpression: '#write',
+        ExpressionAttributeNames: { '#write': WRITE_ATTRIBUTE },
+      }),
+    );
+    return out.Item?.[WRITE_ATTRIBUTE] === item[WRITE_ATTRIBUTE];
   }
 
   async listByOwner(ownerId: OwnerId, options: { limit: number; after?: PhotoId }): Promise<PhotoPage> {
