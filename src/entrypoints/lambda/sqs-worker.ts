@@ -35,8 +35,10 @@ export function sqsWorker(
   const { logger, metrics, tracer, bucket } = tools;
   const processor = new BatchProcessor(EventType.SQS);
 
+  // The processor handles a batch's records in parallel: each line names its record itself,
+  // rather than through keys on the shared logger, which another record would change meanwhile.
   async function handleRecord(record: SQSRecord): Promise<void> {
-    logger.appendKeys({ messageId: record.messageId });
+    const { messageId } = record;
     try {
       let message: WorkerMessage;
       try {
@@ -45,20 +47,18 @@ export function sqsWorker(
         if (!(error instanceof MalformedMessageError)) throw error;
         // Acknowledged, not retried: the same bytes will never parse, so a retry only
         // delays the DLQ. The log line (with the body) is the record of it.
-        logger.error('malformed message dropped', { error, body: record.body.slice(0, 2048) });
+        logger.error('malformed message dropped', { messageId, error, body: record.body.slice(0, 2048) });
         metrics.addMetric('MessagesDropped', MetricUnit.Count, 1);
         return;
       }
       if (message.kind === 'ignored') {
-        logger.info('message ignored', { reason: message.reason });
+        logger.info('message ignored', { messageId, reason: message.reason });
         return;
       }
       await consume(message);
     } catch (error) {
-      logger.error('message failed; SQS will redeliver it', { error });
+      logger.error('message failed; SQS will redeliver it', { messageId, error });
       throw error;
-    } finally {
-      logger.removeKeys(['messageId']);
     }
   }
 
