@@ -133,31 +133,35 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       });
   }
 
+  /**
+   * Drains a queue with a use case, one log line per message: what it did and how long
+   * it took. A handler that throws leaves the message to the queue's retry.
+   */
+  function drain<Message, Outcome>(
+    messages: InMemoryQueue<Message>,
+    msg: string,
+    run: (message: Message) => Promise<Outcome>,
+    entry: (message: Message, outcome: Outcome, durationMs: number) => Record<string, unknown>,
+  ): () => void {
+    return messages.consume(async (message) => {
+      const started = performance.now();
+      const outcome = await run(message);
+      log({ level: 'info', msg, ...entry(message, outcome, performance.now() - started) });
+    });
+  }
+
   const queue = container.get(T.InMemoryThumbnailQueue);
   const blobs = container.get(T.InMemoryBlobStore);
   const generate = container.get(T.GenerateThumbnail);
-  const stopDrain = queue.consume(async (job) => {
-    const started = performance.now();
-    const outcome = await generate.execute(job);
-    log({
-      level: 'info',
-      msg: 'thumbnail job',
-      ...thumbnailJobEntry(job, outcome, performance.now() - started),
-    });
-  });
+  const stopDrain = drain(queue, 'thumbnail job', (job) => generate.execute(job), thumbnailJobEntry);
 
   // Analysis drains its own queue, so slow models never hold up a thumbnail.
   const analysisQueue = options.analyzer ? container.get(T.InMemoryAnalysisQueue) : undefined;
   const analyze = options.analyzer ? container.get(T.AnalyzeMedia) : undefined;
-  const stopAnalysis = analysisQueue?.consume(async (job) => {
-    const started = performance.now();
-    const outcome = await (analyze as NonNullable<typeof analyze>).execute(job);
-    log({
-      level: 'info',
-      msg: 'analysis job',
-      ...analysisJobEntry(job, outcome, performance.now() - started),
-    });
-  });
+  const stopAnalysis =
+    analysisQueue && analyze
+      ? drain(analysisQueue, 'analysis job', (job) => analyze.execute(job), analysisJobEntry)
+      : undefined;
 
   // Videos: ProcessVideo probes and submits to ffmpeg; its completions come back on their
   // own queue, where RecordTranscode makes the poster's renditions and marks the video ready.
@@ -166,20 +170,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const transcoder = container.get(T.FfmpegVideoTranscoder);
   const processVideo = container.get(T.ProcessVideo);
   const recordTranscode = container.get(T.RecordTranscode);
-  const stopVideo = videoQueue.consume(async (job) => {
-    const started = performance.now();
-    const outcome = await processVideo.execute(job);
-    log({ level: 'info', msg: 'video job', ...videoJobEntry(job, outcome, performance.now() - started) });
-  });
-  const stopCompletions = transcodeCompletions.consume(async (completion) => {
-    const started = performance.now();
-    const outcome = await recordTranscode.execute(completion);
-    log({
-      level: 'info',
-      msg: 'transcode completion',
-      ...transcodeEntry(completion, outcome, performance.now() - started),
-    });
-  });
+  const stopVideo = drain(videoQueue, 'video job', (job) => processVideo.execute(job), videoJobEntry);
+  const stopCompletions = drain(
+    transcodeCompletions,
+    'transcode completion',
+    (completion) => recordTranscode.execute(completion),
+    transcodeEntry,
+  );
   const queues = [queue, videoQueue, transcodeCompletions, ...(analysisQueue ? [analysisQueue] : [])];
   const settled = async (): Promise<void> => {
     // The transcoder first: a job it runs ends in a completion on a queue. Once it is idle
