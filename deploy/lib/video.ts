@@ -111,7 +111,8 @@ export class VideoProcessing extends Construct {
     const originals = props.photos.arnForObjects(`${ORIGINALS_PREFIX}*`);
     const renditions = props.photos.arnForObjects(`${RENDITIONS_PREFIX}*`);
 
-    // MediaConvert reads the original and writes the MP4 and the frame captures, nothing else.
+    // MediaConvert reads the original and writes the MP4 and the frame captures (the poster's and
+    // the sampled frames'), nothing else.
     this.mediaConvertRole = new Role(this, 'MediaConvertRole', {
       assumedBy: new ServicePrincipal('mediaconvert.amazonaws.com'),
       description: 'Pixport video workflow: MediaConvert reads originals and writes a video MP4 and poster',
@@ -123,6 +124,7 @@ export class VideoProcessing extends Construct {
       [
         props.photos.arnForObjects(`${RENDITIONS_PREFIX}*/video.mp4`),
         props.photos.arnForObjects(`${RENDITIONS_PREFIX}*/poster.*.jpg`),
+        props.photos.arnForObjects(`${RENDITIONS_PREFIX}*/frame.*.jpg`),
       ],
     );
 
@@ -162,8 +164,8 @@ export class VideoProcessing extends Construct {
       },
       afterBundling: shipWorkerPackages,
     }).fn;
-    // Reads the captures and the MP4's size, writes the poster and its renditions, deletes the
-    // captures (and what it made for an item deleted meanwhile).
+    // Reads the captures and the MP4's size, writes the poster, the sampled frames and the poster's
+    // renditions, deletes the captures (and what it made for an item deleted meanwhile).
     allow(this.record, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [renditions]);
     allow(this.record, ['s3:ListBucket'], [props.photos.bucketArn]);
     props.table.grantReadWriteData(this.record);

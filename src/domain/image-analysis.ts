@@ -74,6 +74,35 @@ export const ImageAnalysis = {
     return current.name;
   },
 
+  /**
+   * One analysis of several images of one item (a video's poster and sampled
+   * frames): each label once, at the highest confidence any image gave it
+   * (with that image's parents), and each moderation label likewise, so a
+   * finding in any one frame stands for the whole video. The model version is
+   * the first analysis's (one analyser made them all). Undefined for none.
+   *
+   * @example ImageAnalysis.merge([poster, frame1, frame2]).labels // Dog 91 if any frame saw a dog at 91
+   */
+  merge(analyses: readonly ImageAnalysis[]): ImageAnalysis | undefined {
+    const first = analyses[0];
+    if (!first) return undefined;
+    const highest = <T extends { readonly name: string; readonly confidence: number }>(all: T[]): T[] => {
+      const best = new Map<string, T>();
+      for (const item of all) {
+        const kept = best.get(item.name);
+        if (!kept || item.confidence > kept.confidence) best.set(item.name, item);
+      }
+      return [...best.values()];
+    };
+    return {
+      labels: highest(analyses.flatMap((a) => [...a.labels])),
+      moderation: {
+        labels: highest(analyses.flatMap((a) => [...a.moderation.labels])),
+        modelVersion: first.moderation.modelVersion,
+      },
+    };
+  },
+
   /** The form a label takes in an index and a filter: trimmed and lower case (`Dog` and `dog` are one). */
   labelKey(name: string): string {
     return name.trim().toLowerCase();

@@ -64,6 +64,14 @@ export interface PosterFile {
   readonly bytes: number;
 }
 
+/** A frame sampled from a video for analysis, as stored (a JPEG of the MP4's size): never served. */
+export interface VideoFrameFile {
+  readonly key: string;
+  /** Where in the video it was taken. */
+  readonly atMs: number;
+  readonly bytes: number;
+}
+
 /**
  * A video's transcode: asked for with this plan (the MP4's size, the poster's
  * time), how many times, and, once done, what it made. The plan is kept so a
@@ -77,6 +85,8 @@ export interface PhotoVideo {
   readonly submittedAt: string;
   readonly mp4?: VideoFile;
   readonly poster?: PosterFile;
+  /** The frames sampled for analysis, once ready (none for a video made before frames were sampled). */
+  readonly frames?: readonly VideoFrameFile[];
 }
 
 /**
@@ -245,25 +255,26 @@ export const Photo = {
   },
 
   /**
-   * A video's MP4 and poster are stored, and the poster's renditions: it is
-   * ready, as long as its MP4.
+   * A video's MP4, poster and sampled frames are stored, and the poster's
+   * renditions: it is ready, as long as its MP4.
    */
   markVideoReady(
     photo: Photo,
     result: {
       mp4: VideoFile;
       poster: PosterFile;
+      frames: readonly VideoFrameFile[];
       renditions: readonly Rendition[];
       placeholder?: string;
     },
     now: Date,
   ): Photo {
     if (!photo.video || photo.status !== 'processing') return refuse(photo, 'ready');
-    const { mp4, poster, ...rest } = result;
+    const { mp4, poster, frames, ...rest } = result;
     return change(photo, now, {
       status: 'ready',
       durationMs: mp4.durationMs,
-      video: { ...photo.video, mp4, poster },
+      video: { ...photo.video, mp4, poster, frames },
       ...rest,
     });
   },

@@ -55,6 +55,23 @@ export const StorageKeys = {
   },
 
   /**
+   * A frame sampled from a video for analysis (`frame-1.jpg`, `frame-2.jpg`...:
+   * `n` counts from 1), made by the transcoder. Never served.
+   */
+  videoFrame(ownerId: OwnerId, photoId: PhotoId, n: number): string {
+    return `renditions/${ownerId}/${photoId}/frame-${n}.jpg`;
+  },
+
+  /** The keys of a video's sampled frames, one per time in its plan, in order. */
+  videoFrames(
+    ownerId: OwnerId,
+    photoId: PhotoId,
+    plan: { readonly frameTimesMs?: readonly number[] },
+  ): string[] {
+    return (plan.frameTimesMs ?? []).map((_, i) => StorageKeys.videoFrame(ownerId, photoId, i + 1));
+  },
+
+  /**
    * The key a parsed key was built from: `StorageKeys.build(StorageKeys.parse(key).value) === key`.
    *
    * @example StorageKeys.build({ kind: 'poster', ownerId, photoId }) // 'renditions/alice/0190.../poster.jpg'

@@ -39,12 +39,18 @@ export interface VideoRenditionSettings {
   readonly maxShortSide: number;
   /** Where the poster frame is taken, as a fraction of the duration (0-1): past a fade-in, early enough to show what it is. */
   readonly posterAt: number;
+  /**
+   * Frames sampled evenly through the video for analysis, beside the poster
+   * (0-10, default 3: a quarter, half and three quarters of the way).
+   */
+  readonly sampledFrames: number;
 }
 
 export const defaultVideoRenditionSettings: VideoRenditionSettings = {
   maxLongSide: 1920,
   maxShortSide: 1080,
   posterAt: 0.1,
+  sampledFrames: 3,
 };
 
 /** What the plan is made from: the display size (rotation and pixel aspect applied) and the duration. */
@@ -54,11 +60,17 @@ export interface VideoForRendition {
   readonly durationMs: number;
 }
 
-/** The MP4's display size (its poster's too) and when the poster frame is taken. */
+/** The MP4's display size (its poster's and frames' too), when the poster frame is taken and when the sampled frames are. */
 export interface VideoRenditionPlan {
   readonly width: number;
   readonly height: number;
   readonly posterAtMs: number;
+  /**
+   * When the frames analysis looks at besides the poster are taken
+   * (`sampledFrameTimesMs`): evenly spaced, the first one interval in. A plan
+   * recorded before frames were sampled has none.
+   */
+  readonly frameTimesMs?: readonly number[];
 }
 
 /**
@@ -108,22 +120,47 @@ export function posterTimeMs(durationMs: number, settings: Pick<VideoRenditionSe
   return Math.max(0, Math.min(Math.round(durationMs * settings.posterAt), durationMs - 100));
 }
 
+/** The least gap between sampled frames: a clip so short that they would come closer has none. */
+export const MIN_FRAME_INTERVAL_MS = 250;
+
 /**
- * The plan for a video's MP4 and poster, from what its probe says.
+ * When `count` frames are sampled from a video for analysis: every
+ * `interval` ms, the first one interval in, where the interval is the
+ * duration over `count + 1` in whole milliseconds, so the frames split the
+ * video into equal parts and none is the first frame (often black) or the
+ * last. A whole-millisecond interval is what MediaConvert's frame-capture
+ * rate can express exactly. A clip too short for frames at least
+ * {@link MIN_FRAME_INTERVAL_MS} apart gets none: its poster stands for it.
+ *
+ * @example sampledFrameTimesMs(20_000, 3) // [5000, 10000, 15000]
+ * @example sampledFrameTimesMs(600, 3)    // []
+ */
+export function sampledFrameTimesMs(durationMs: number, count: number): number[] {
+  const interval = Math.floor(durationMs / (count + 1));
+  if (!(count >= 1) || !(interval >= MIN_FRAME_INTERVAL_MS)) return [];
+  return Array.from({ length: count }, (_, i) => (i + 1) * interval);
+}
+
+/**
+ * The plan for a video's MP4, poster and sampled frames, from what its probe says.
  *
  * @example planVideoRendition({ displayWidth: 2160, displayHeight: 3840, durationMs: 30_000 }, defaultVideoRenditionSettings)
- * // { width: 1080, height: 1920, posterAtMs: 3000 }
+ * // { width: 1080, height: 1920, posterAtMs: 3000, frameTimesMs: [7500, 15000, 22500] }
  */
 export function planVideoRendition(
   video: VideoForRendition,
   settings: VideoRenditionSettings,
 ): VideoRenditionPlan {
   const size = videoRenditionSize({ width: video.displayWidth, height: video.displayHeight }, settings);
-  return { ...size, posterAtMs: posterTimeMs(video.durationMs, settings) };
+  return {
+    ...size,
+    posterAtMs: posterTimeMs(video.durationMs, settings),
+    frameTimesMs: sampledFrameTimesMs(video.durationMs, settings.sampledFrames),
+  };
 }
 
 export const VideoRenditionSettings = {
-  /** Checks configured settings: a box of 2-8192 px a side, the short side no longer than the long, posterAt in 0-1. */
+  /** Checks configured settings: a box of 2-8192 px a side, the short side no longer than the long, posterAt in 0-1, 0-10 sampled frames. */
   parse(settings: VideoRenditionSettings): Result<VideoRenditionSettings, InvalidInputError> {
     for (const field of ['maxLongSide', 'maxShortSide'] as const) {
       const side = settings[field];
@@ -136,6 +173,13 @@ export const VideoRenditionSettings = {
     }
     if (!(settings.posterAt >= 0 && settings.posterAt <= 1)) {
       return err(new InvalidInputError('posterAt must be 0-1', 'posterAt'));
+    }
+    if (
+      !Number.isInteger(settings.sampledFrames) ||
+      settings.sampledFrames < 0 ||
+      settings.sampledFrames > 10
+    ) {
+      return err(new InvalidInputError('sampledFrames must be a whole number 0-10', 'sampledFrames'));
     }
     return ok(settings);
   },

@@ -110,6 +110,7 @@ export function photoRepositoryContract(
             bytes: 9_000,
           },
           poster: { key: `renditions/${owner}/${id}/poster.jpg`, width: 1080, height: 1920, bytes: 700 },
+          frames: [{ key: `renditions/${owner}/${id}/frame-1.jpg`, atMs: 3750, bytes: 650 }],
           renditions: [
             {
               preset: 'thumb',

@@ -9,6 +9,7 @@ import type {
   VideoTranscoder,
 } from '../../src/application/ports/video-transcoder.js';
 import type { PhotoId } from '../../src/domain/photo-id.js';
+import { StorageKeys } from '../../src/domain/storage-keys.js';
 import {
   defaultVideoRenditionSettings,
   planVideoRendition,
@@ -70,6 +71,7 @@ export function videoTranscoderContract(name: string, make: () => Promise<VideoT
         outputs: {
           video: `renditions/${ownerId}/${photoId}/video.mp4`,
           poster: `renditions/${ownerId}/${photoId}/poster.jpg`,
+          frames: StorageKeys.videoFrames(ownerId, photoId, planVideoRendition(video, settings)),
         },
         plan: planVideoRendition(video, settings),
         durationMs: video.durationMs,
@@ -121,8 +123,39 @@ export function videoTranscoderContract(name: string, make: () => Promise<VideoT
             height: 240,
             bytes: poster.size,
           },
+          frames: await Promise.all(
+            job.outputs.frames.map(async (key, i) => ({
+              key,
+              atMs: job.plan.frameTimesMs?.[i],
+              bytes: (await harness.store.head(key))?.size,
+            })),
+          ),
         },
       });
+    });
+
+    it('samples frames through the video for analysis: JPEGs of its size, each a different moment', async () => {
+      const harness = await make();
+      const { job, completion } = await transcode(harness, 'mp4');
+      expect(job.plan.frameTimesMs).toHaveLength(3);
+      expect(completion.status === 'done' && completion.outputs.frames?.map((f) => f.key)).toEqual(
+        job.outputs.frames,
+      );
+      const { poster } = await outputsOf(harness, completion);
+      const frames = await Promise.all(job.outputs.frames.map((key) => harness.store.get(key)));
+      for (const frame of frames) {
+        expect(frame?.contentType).toBe('image/jpeg');
+        expect(await sharp(frame?.bytes).metadata()).toMatchObject({
+          format: 'jpeg',
+          width: 320,
+          height: 240,
+        });
+      }
+      // The test picture moves and counts its frames: no two samples, nor a sample and the poster, are alike.
+      const distinct = new Set(
+        [poster, ...frames].map((f) => Buffer.from(f?.bytes ?? []).toString('base64')),
+      );
+      expect(distinct.size).toBe(4);
     });
 
     it("turns a phone's rotated MOV upright, and leaves where it was shot behind", async () => {
@@ -179,6 +212,8 @@ export function videoTranscoderContract(name: string, make: () => Promise<VideoT
       const { mp4, posterMeta } = await outputsOf(harness, completion);
       expect(mp4).toMatchObject({ displayWidth: 1920, displayHeight: 1080, hasAudio: false });
       expect(posterMeta).toMatchObject({ width: 1920, height: 1080 });
+      // A tenth of a second: too short to sample, its poster stands for it.
+      expect(completion.status === 'done' && completion.outputs.frames).toEqual([]);
     });
 
     it.each([
@@ -193,6 +228,7 @@ export function videoTranscoderContract(name: string, make: () => Promise<VideoT
       expect(completion.status === 'failed' && completion.reason.length).toBeGreaterThan(10);
       expect(await harness.store.head(job.outputs.video)).toBeUndefined();
       expect(await harness.store.head(job.outputs.poster)).toBeUndefined();
+      for (const key of job.outputs.frames) expect(await harness.store.head(key)).toBeUndefined();
     });
   });
 }

@@ -184,6 +184,7 @@ describe('the video workflow in the template', () => {
     expect(Object.keys(grants).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(grants['s3:GetObject']?.join()).toMatch(/\/originals\/\*"\]\]\}$/);
     expect(grants['s3:PutObject']?.map((r) => r.match(/\/renditions\/[^"]+/)?.[0]).sort()).toEqual([
+      '/renditions/*/frame.*.jpg',
       '/renditions/*/poster.*.jpg',
       '/renditions/*/video.mp4',
     ]);
@@ -299,8 +300,12 @@ describe('the video workflow definition', () => {
         ownerId: 'o' as OwnerId,
         photoId: 'p' as PhotoId,
         originalKey: 'originals/o/p',
-        outputs: { video: 'renditions/o/p/video.mp4', poster: 'renditions/o/p/poster.jpg' },
-        plan: { width: 320, height: 240, posterAtMs: 300 },
+        outputs: {
+          video: 'renditions/o/p/video.mp4',
+          poster: 'renditions/o/p/poster.jpg',
+          frames: ['renditions/o/p/frame-1.jpg'],
+        },
+        plan: { width: 320, height: 240, posterAtMs: 300, frameTimesMs: [1500] },
         durationMs: 3000,
       },
       { bucket: 'b', roleArn: 'arn:aws:iam::123456789012:role/r' },
@@ -477,6 +482,15 @@ describe('the synthesized workflow, run by aws-local-stepfunctions on the use ca
     // The frame captures MediaConvert wrote were moved to the poster's key.
     expect(await world.blobs.head(`${base}/poster.0000000.jpg`)).toBeUndefined();
     expect(await world.blobs.head(`${base}/poster.0000001.jpg`)).toBeUndefined();
+    // The sampled frames' captures were moved to their keys, for the analysis to look at.
+    expect(record?.video?.frames?.map((f) => f.key)).toEqual(
+      [1, 2, 3].map((n) => StorageKeys.videoFrame(photo.ownerId, photo.id, n)),
+    );
+    expect(record?.video?.frames?.map((f) => f.atMs)).toEqual(record?.video?.plan.frameTimesMs);
+    for (const n of [1, 2, 3]) {
+      expect(await world.blobs.head(`${base}/frame-${n}.jpg`)).toMatchObject({ contentType: 'image/jpeg' });
+    }
+    expect(world.blobs.keys(`${base}/frame.`)).toEqual([]);
     expect(runs[0]?.output).toMatchObject({ record: { outcome: 'ready', status: 'ready' } });
   });
 

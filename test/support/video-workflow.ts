@@ -205,10 +205,11 @@ let jobs = 0;
  * any setting whose effect ffmpeg does not reproduce: it emulates rotation by
  * metadata (`Rotate: AUTO`, ffmpeg's autorotation), moov first
  * (`PROGRESSIVE_DOWNLOAD`, ffmpeg's faststart), H.264 + AAC stretched to the
- * output size, and a poster at the second frame capture's time. Outputs land
- * where MediaConvert puts them: `<mp4 destination>.mp4`, and the captures
- * `<poster destination>.NNNNNNN.jpg` (the first one as a copy of the last: ffmpeg
- * takes one frame; it is there to be cleaned up). It answers as `.sync` does:
+ * output size, a poster at the second frame capture's time, and sampled frames
+ * at the frames group's rate. Outputs land where MediaConvert puts them:
+ * `<mp4 destination>.mp4`, and the captures `<destination>.NNNNNNN.jpg` (the
+ * first of each group as a copy of the next: ffmpeg takes only the frames
+ * asked for; it is there to be cleaned up). It answers as `.sync` does:
  * GetJob's `{ Job }` when COMPLETE, and for a job that failed a
  * `States.TaskFailed` error whose cause is the job with its `ErrorMessage`.
  */
@@ -234,9 +235,13 @@ export class MediaConvertOnFfmpeg {
     const fileInput = inputs[0]?.FileInput ?? '';
     expectSetting(inputs.length === 1 && fileInput.startsWith(s3), `one input in s3://${this.deps.bucket}`);
     expectSetting(inputs[0]?.VideoSelector?.Rotate === 'AUTO', 'rotation by metadata (Rotate: AUTO)');
-    const [mp4Group, posterGroup, ...others] = request.Settings?.OutputGroups ?? [];
-    expectSetting(others.length === 0 && !!mp4Group && !!posterGroup, 'an MP4 group and a poster group');
-    for (const group of [mp4Group, posterGroup]) {
+    const [mp4Group, posterGroup, framesGroup, ...others] = request.Settings?.OutputGroups ?? [];
+    expectSetting(
+      others.length === 0 && !!mp4Group && !!posterGroup,
+      'an MP4 group, a poster group and perhaps a frames group',
+    );
+    const groups = framesGroup ? [mp4Group, posterGroup, framesGroup] : [mp4Group, posterGroup];
+    for (const group of groups) {
       expectSetting(group?.OutputGroupSettings?.Type === 'FILE_GROUP_SETTINGS', 'File groups');
       expectSetting(group?.Outputs?.length === 1, 'one output a group');
       expectSetting(
@@ -246,6 +251,7 @@ export class MediaConvertOnFfmpeg {
     }
     const mp4 = mp4Group?.Outputs?.[0];
     const poster = posterGroup?.Outputs?.[0];
+    const frames = framesGroup?.Outputs?.[0];
     expectSetting(mp4?.ContainerSettings?.Container === 'MP4', 'an MP4 container');
     expectSetting(
       mp4?.ContainerSettings?.Mp4Settings?.MoovPlacement === 'PROGRESSIVE_DOWNLOAD',
@@ -256,12 +262,14 @@ export class MediaConvertOnFfmpeg {
       (mp4?.AudioDescriptions ?? []).every((a) => a.CodecSettings?.Codec === 'AAC'),
       'AAC sound',
     );
-    expectSetting(poster?.ContainerSettings?.Container === 'RAW', 'a frame capture without container');
+    for (const still of framesGroup ? [poster, frames] : [poster]) {
+      expectSetting(still?.ContainerSettings?.Container === 'RAW', 'a frame capture without container');
+      expectSetting(still?.VideoDescription?.CodecSettings?.Codec === 'FRAME_CAPTURE', 'frame capture');
+    }
     const capture = poster?.VideoDescription?.CodecSettings;
-    expectSetting(capture?.Codec === 'FRAME_CAPTURE', 'frame capture');
     const width = mp4?.VideoDescription?.Width ?? 0;
     const height = mp4?.VideoDescription?.Height ?? 0;
-    for (const output of [mp4, poster]) {
+    for (const output of framesGroup ? [mp4, poster, frames] : [mp4, poster]) {
       expectSetting(
         output?.VideoDescription?.ScalingBehavior === 'STRETCH_TO_OUTPUT',
         'stretching to the output',
@@ -280,12 +288,22 @@ export class MediaConvertOnFfmpeg {
     expectSetting(FramerateNumerator > 0 && FramerateDenominator > 0, 'a capture rate');
     // The first frame, then one every denominator/numerator seconds: the last capture is the poster.
     const posterAtMs = MaxCaptures === 2 ? Math.round((FramerateDenominator / FramerateNumerator) * 1000) : 0;
+    // The sampled frames: the first frame, then one every interval; captures 1, 2... are the samples.
+    const sampling = frames?.VideoDescription?.CodecSettings?.FrameCaptureSettings;
+    const frameCount = Math.max(0, (sampling?.MaxCaptures ?? 1) - 1);
+    const intervalMs = sampling
+      ? Math.round(((sampling.FramerateDenominator ?? 0) / (sampling.FramerateNumerator ?? 1)) * 1000)
+      : 0;
+    expectSetting(!framesGroup || (frameCount >= 1 && intervalMs > 0), 'a frame-sampling rate and count');
+    const frameTimesMs = Array.from({ length: frameCount }, (_, i) => (i + 1) * intervalMs);
     const metadata = request.UserMetadata ?? {};
 
     const key = (url: string) => url.slice(s3.length);
     const mp4Base = key(mp4Group?.OutputGroupSettings?.FileGroupSettings?.Destination ?? '');
     const posterBase = key(posterGroup?.OutputGroupSettings?.FileGroupSettings?.Destination ?? '');
-    const captureKey = (n: number) => `${posterBase}.${String(n).padStart(7, '0')}.jpg`;
+    const framesBase = key(framesGroup?.OutputGroupSettings?.FileGroupSettings?.Destination ?? '');
+    const captureName = (base: string, n: number) => `${base}.${String(n).padStart(7, '0')}.jpg`;
+    const captureKey = (n: number) => captureName(posterBase, n);
     const originalKey = key(fileInput);
     const original = await this.deps.store.get(originalKey);
     const probed = original ? await this.deps.probe.probe(original.bytes) : undefined;
@@ -293,8 +311,12 @@ export class MediaConvertOnFfmpeg {
       ownerId: (metadata.ownerId ?? 'unknown') as OwnerId,
       photoId: (metadata.photoId ?? 'unknown') as PhotoId,
       originalKey,
-      outputs: { video: `${mp4Base}.mp4`, poster: captureKey(MaxCaptures - 1) },
-      plan: { width, height, posterAtMs },
+      outputs: {
+        video: `${mp4Base}.mp4`,
+        poster: captureKey(MaxCaptures - 1),
+        frames: frameTimesMs.map((_, i) => captureName(framesBase, i + 1)),
+      },
+      plan: { width, height, posterAtMs, frameTimesMs },
       durationMs: probed?.ok ? probed.value.durationMs : 0,
     };
     const completion = await this.transcode(job);
@@ -308,6 +330,11 @@ export class MediaConvertOnFfmpeg {
       const last = await this.deps.store.get(captureKey(1));
       if (last) await this.deps.store.put(captureKey(0), last.bytes, { contentType: 'image/jpeg' });
     }
+    if (frameCount > 0) {
+      const first = await this.deps.store.get(captureName(framesBase, 1));
+      if (first)
+        await this.deps.store.put(captureName(framesBase, 0), first.bytes, { contentType: 'image/jpeg' });
+    }
     const { video } = completion.outputs;
     const details = {
       DurationInMs: video.durationMs,
@@ -317,7 +344,7 @@ export class MediaConvertOnFfmpeg {
       Job: {
         ...common,
         Status: 'COMPLETE',
-        OutputGroupDetails: [{ OutputDetails: [details] }, { OutputDetails: [details] }],
+        OutputGroupDetails: groups.map(() => ({ OutputDetails: [details] })),
       },
     };
   };

@@ -18,8 +18,9 @@ const keyOf = (path: string, bucket: string): string | undefined => {
  * Turns how a MediaConvert job ended into the port's VideoTranscodeCompletion, with
  * what only storage knows: the sizes of the outputs, which neither GetJob nor the
  * event report. The poster is the last frame capture (`MediaConvertJobRequest`); it
- * is copied to the job's `outputs.poster` key and the captures deleted, so the
- * item's keys are the ones every transcoder writes (`poster.jpg`). Running this
+ * is copied to the job's `outputs.poster` key, the sampled frames' captures to
+ * `outputs.frames`, and the captures deleted, so the item's keys are the ones
+ * every transcoder writes (`poster.jpg`, `frame-1.jpg`...). Running this
  * again after it has run finds the poster already at its key. A job MediaConvert
  * failed, or whose outputs are not all in storage, is a permanent failure: the
  * workflow has retried what a retry can cure before it gets here.
@@ -56,6 +57,7 @@ export class MediaConvertCompletions {
       posterGroup.flatMap((o) => o.paths),
     );
     if (!poster) return failed('MediaConvert reported the job complete, but made no poster frame');
+    const frameBytes = await this.frames(job);
 
     // MediaConvert scales to exactly the plan's size; what it reports is preferred where it reports it.
     return VideoTranscodeCompletion.done(job, {
@@ -64,7 +66,28 @@ export class MediaConvertCompletions {
       durationMs: mp4?.durationMs ?? job.durationMs,
       videoBytes: head.size,
       posterBytes: poster,
+      frameBytes,
     });
+  }
+
+  /**
+   * Copies the sampled frames' captures 1, 2, 3... (capture 0 is the video's first
+   * frame) to the job's `outputs.frames` keys and deletes the captures; the size of
+   * each frame, undefined for one MediaConvert did not make (a time past where the
+   * picture ends). Run again, it finds the frames already at their keys.
+   */
+  private async frames(job: VideoTranscodeJob): Promise<(number | undefined)[]> {
+    const { frameCaptures } = MediaConvertJobRequest.outputKeys(job);
+    const sizes = await Promise.all(
+      job.outputs.frames.map(async (key, i) => {
+        const capture = await this.blobs.get(frameCaptures[i + 1] ?? '');
+        if (!capture) return (await this.blobs.head(key))?.size;
+        await this.blobs.put(key, capture.bytes, { contentType: 'image/jpeg', cacheControl: CACHE });
+        return capture.bytes.byteLength;
+      }),
+    );
+    if (frameCaptures.length > 0) await this.blobs.deleteMany([...frameCaptures]);
+    return sizes;
   }
 
   /** Moves the last capture to `outputs.poster`; its size, or undefined when there is none. */

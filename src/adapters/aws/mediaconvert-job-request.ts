@@ -1,4 +1,4 @@
-import type { CreateJobRequest } from '@aws-sdk/client-mediaconvert';
+import type { CreateJobRequest, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import type { VideoTranscodeJob } from '../../application/ports/video-transcoder.js';
 
 /** Where MediaConvert reads and writes, and as whom; parsed once in the composition root. */
@@ -27,8 +27,14 @@ export interface MediaConvertJobInput extends VideoTranscodeJob {
 export interface MediaConvertOutputKeys {
   /** The MP4: exactly `outputs.video` (`…/video.mp4`). */
   readonly video: string;
-  /** The frame captures, first to last: the last one is the poster. */
+  /** The poster's frame captures, first to last: the last one is the poster. */
   readonly captures: readonly string[];
+  /**
+   * The sampled frames' captures (`…/frame.NNNNNNN.jpg`), first to last: the
+   * first is the video's first frame, then one per time in `plan.frameTimesMs`.
+   * None when the plan samples none.
+   */
+  readonly frameCaptures: readonly string[];
 }
 
 const AUDIO_SELECTOR = 'Audio Selector 1';
@@ -61,6 +67,28 @@ const posterCapture = (posterAtMs: number): { numerator: number; denominator: nu
 };
 
 /**
+ * The frame capture that samples the plan's frames: its times are evenly
+ * spaced, the first one interval in (`sampledFrameTimesMs`), so a capture of
+ * the first frame then one every interval, `times + 1` captures in all, takes
+ * each of them as capture 1, 2, 3...; undefined when there are none.
+ */
+const framesCapture = (
+  frameTimesMs: readonly number[],
+): { numerator: number; denominator: number; captures: number } | undefined => {
+  const interval = frameTimesMs[0];
+  if (interval === undefined) return undefined;
+  if (!frameTimesMs.every((t, i) => Number.isInteger(t) && t === (i + 1) * interval && interval > 0)) {
+    throw new TypeError(`frames at ${frameTimesMs.join(', ')} ms are not evenly spaced from the start`);
+  }
+  const divisor = gcd(1000, interval);
+  return { numerator: 1000 / divisor, denominator: interval / divisor, captures: frameTimesMs.length + 1 };
+};
+
+/** Where a job's sampled frames are captured: `frame` beside the poster (`renditions/o/p/frame`). */
+const framesBaseOf = (job: Pick<VideoTranscodeJob, 'outputs'>): string =>
+  `${job.outputs.poster.slice(0, job.outputs.poster.lastIndexOf('/') + 1)}frame`;
+
+/**
  * H.264's most bits a second under QVBR (which MediaConvert requires): about 3 bits
  * a pixel a second, so 6 Mbit/s at 1080p and 2.8 at 720p, between 1 and 8 Mbit/s.
  * QVBR spends less wherever the picture lets it.
@@ -76,7 +104,7 @@ const maxBitrate = (width: number, height: number): number =>
 export const MediaConvertJobRequest = {
   /**
    * The CreateJob request for one transcode: one input (the original, rotated
-   * upright as its container says: `Rotate: AUTO`) and two File output groups:
+   * upright as its container says: `Rotate: AUTO`) and two or three File output groups:
    *
    * - `MP4`: H.264 (High, QVBR, single pass: the Basic tier) at exactly the plan's
    *   size with square pixels, AAC-LC stereo 48 kHz when the original has sound,
@@ -86,6 +114,9 @@ export const MediaConvertJobRequest = {
    * - `Poster`: a frame capture (JPEG) of the plan's size, at the poster time (see
    *   `posterCapture`); it lands as `<poster base>.0000001.jpg`, which the
    *   workflow's Record step copies to `outputs.poster` (`captureKeys`).
+   * - `Frames`, when the plan samples frames: a frame capture of the plan's size
+   *   every interval (`framesCapture`), landing as `frame.0000001.jpg` and on
+   *   beside the poster; the Record step copies each to its `outputs.frames` key.
    *
    * `UserMetadata` carries the owner and item, so a `MediaConvert Job State Change`
    * event can be correlated; `StatusUpdateInterval` is MediaConvert's least
@@ -97,7 +128,39 @@ export const MediaConvertJobRequest = {
     const { width, height, posterAtMs } = job.plan;
     const s3 = (key: string) => `s3://${config.bucket}/${key}`;
     const capture = posterCapture(posterAtMs);
+    const frames = framesCapture(job.plan.frameTimesMs ?? []);
     const withAudio = job.hasAudio !== false;
+    const frameCapture = (
+      name: string,
+      destination: string,
+      rate: { numerator: number; denominator: number; captures: number },
+    ): OutputGroup => ({
+      Name: name,
+      OutputGroupSettings: {
+        Type: 'FILE_GROUP_SETTINGS',
+        FileGroupSettings: { Destination: s3(destination) },
+      },
+      Outputs: [
+        {
+          Extension: 'jpg',
+          ContainerSettings: { Container: 'RAW' },
+          VideoDescription: {
+            Width: width,
+            Height: height,
+            ScalingBehavior: 'STRETCH_TO_OUTPUT',
+            CodecSettings: {
+              Codec: 'FRAME_CAPTURE',
+              FrameCaptureSettings: {
+                FramerateNumerator: rate.numerator,
+                FramerateDenominator: rate.denominator,
+                MaxCaptures: rate.captures,
+                Quality: config.posterQuality ?? 90,
+              },
+            },
+          },
+        },
+      ],
+    });
     return {
       Role: config.roleArn,
       ...(config.queueArn ? { Queue: config.queueArn } : {}),
@@ -172,50 +235,28 @@ export const MediaConvertJobRequest = {
               },
             ],
           },
-          {
-            Name: 'Poster',
-            OutputGroupSettings: {
-              Type: 'FILE_GROUP_SETTINGS',
-              FileGroupSettings: { Destination: s3(baseOf(job.outputs.poster, '.jpg')) },
-            },
-            Outputs: [
-              {
-                Extension: 'jpg',
-                ContainerSettings: { Container: 'RAW' },
-                VideoDescription: {
-                  Width: width,
-                  Height: height,
-                  ScalingBehavior: 'STRETCH_TO_OUTPUT',
-                  CodecSettings: {
-                    Codec: 'FRAME_CAPTURE',
-                    FrameCaptureSettings: {
-                      FramerateNumerator: capture.numerator,
-                      FramerateDenominator: capture.denominator,
-                      MaxCaptures: capture.captures,
-                      Quality: config.posterQuality ?? 90,
-                    },
-                  },
-                },
-              },
-            ],
-          },
+          frameCapture('Poster', baseOf(job.outputs.poster, '.jpg'), capture),
+          ...(frames ? [frameCapture('Frames', framesBaseOf(job), frames)] : []),
         ],
       },
     };
   },
 
   /**
-   * Where MediaConvert stores a job's outputs: the MP4 at `outputs.video`, and the
-   * frame captures beside `outputs.poster` (its base, `.NNNNNNN.jpg`), first to last.
+   * Where MediaConvert stores a job's outputs: the MP4 at `outputs.video`, the
+   * poster's frame captures beside `outputs.poster` (its base, `.NNNNNNN.jpg`),
+   * and the sampled frames' captures (`frame.NNNNNNN.jpg`), first to last.
    *
    * @example MediaConvertJobRequest.outputKeys(job).captures // ['renditions/o/p/poster.0000000.jpg', '…/poster.0000001.jpg']
    */
   outputKeys(job: Pick<VideoTranscodeJob, 'outputs' | 'plan'>): MediaConvertOutputKeys {
     const base = baseOf(job.outputs.poster, '.jpg');
     const { captures } = posterCapture(job.plan.posterAtMs);
+    const frames = framesCapture(job.plan.frameTimesMs ?? [])?.captures ?? 0;
     return {
       video: job.outputs.video,
       captures: Array.from({ length: captures }, (_, n) => captureName(base, n)),
+      frameCaptures: Array.from({ length: frames }, (_, n) => captureName(framesBaseOf(job), n)),
     };
   },
 };

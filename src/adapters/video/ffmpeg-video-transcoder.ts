@@ -74,8 +74,9 @@ const failureOf = (exit: Exclude<FfmpegExit, { kind: 'ok' }>, timeoutMs: number)
  * A VideoTranscoder that runs ffmpeg in this process: for the dev server and
  * tests. Each job reads its original from the BlobStore into a temporary
  * file, runs one ffmpeg (`ffmpegTranscodeArguments`: H.264/AAC MP4 with the
- * moov atom first at the plan's size, and a JPEG poster), checks the MP4's
- * duration with the probe, stores both, and hands a completion to the sink.
+ * moov atom first at the plan's size, a JPEG poster and the plan's sampled
+ * frames, all from one decode), checks the MP4's duration with the probe,
+ * stores them, and hands a completion to the sink.
  * Jobs wait in memory: a restart loses the ones not done, which the video
  * queue's redelivery brings back.
  */
@@ -161,6 +162,7 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
         input: join(dir, 'original'),
         video: join(dir, 'video.mp4'),
         poster: join(dir, 'poster.jpg'),
+        frames: job.outputs.frames.map((_, i) => join(dir, `frame-${i + 1}.jpg`)),
       };
       await writeFile(files.input, original.bytes);
       const timeoutMs = this.config.timeoutMs ?? 3_600_000;
@@ -171,10 +173,14 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
       );
       if (exit.kind !== 'ok') throw failureOf(exit, timeoutMs);
       const video = new Uint8Array(await readFile(files.video));
-      const poster = await readFile(files.poster).then(
-        (b) => new Uint8Array(b),
-        () => new Uint8Array(0),
-      );
+      const readIfMade = (file: string) =>
+        readFile(file).then(
+          (b) => new Uint8Array(b),
+          () => new Uint8Array(0),
+        );
+      const poster = await readIfMade(files.poster);
+      // A frame time past where the picture really ends finds no frame: that frame is left out.
+      const frames = await Promise.all(files.frames.map(readIfMade));
       if (poster.byteLength === 0) {
         throw new TranscodeFailure(
           `ffmpeg found no frame for the poster at ${durationText(job.plan.posterAtMs)}`,
@@ -185,6 +191,12 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
       await Promise.all([
         this.deps.store.put(job.outputs.video, video, { contentType: 'video/mp4', cacheControl: CACHE }),
         this.deps.store.put(job.outputs.poster, poster, { contentType: 'image/jpeg', cacheControl: CACHE }),
+        ...frames.flatMap((frame, i) => {
+          const key = job.outputs.frames[i];
+          return frame.byteLength > 0 && key
+            ? [this.deps.store.put(key, frame, { contentType: 'image/jpeg', cacheControl: CACHE })]
+            : [];
+        }),
       ]).catch((error: unknown) => {
         throw new TranscodeFailure(`the outputs could not be stored: ${messageOf(error)}`, false);
       });
@@ -194,6 +206,7 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
         durationMs,
         videoBytes: video.byteLength,
         posterBytes: poster.byteLength,
+        frameBytes: frames.map((f) => f.byteLength),
       });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -3,16 +3,21 @@ import type { PhotoId } from '../../domain/photo-id.js';
 import type { VideoRenditionPlan } from '../../domain/video-rendition.js';
 
 /**
- * One video to transcode: where its original is, where the MP4 and the poster
- * go, and the plan the use case made from the probe (display size of both,
- * when the poster frame is taken). Output keys are deterministic, so a job run
- * twice overwrites.
+ * One video to transcode: where its original is, where the MP4, the poster
+ * and the sampled frames go, and the plan the use case made from the probe
+ * (display size of all of them, when the poster and the frames are taken).
+ * Output keys are deterministic, so a job run twice overwrites.
  */
 export interface VideoTranscodeJob {
   readonly ownerId: OwnerId;
   readonly photoId: PhotoId;
   readonly originalKey: string;
-  readonly outputs: { readonly video: string; readonly poster: string };
+  readonly outputs: {
+    readonly video: string;
+    readonly poster: string;
+    /** One key per time in `plan.frameTimesMs`, in that order (none when the plan has none). */
+    readonly frames: readonly string[];
+  };
   readonly plan: VideoRenditionPlan;
   /** What the probe found: an output much shorter means the original could not all be decoded. */
   readonly durationMs: number;
@@ -38,6 +43,17 @@ export interface TranscodedPoster {
 }
 
 /**
+ * A frame sampled for analysis, stored as a JPEG of the MP4's size. A frame the
+ * transcoder found no picture for (a time past where the video really ends) is
+ * left out of the completion rather than failing the video.
+ */
+export interface TranscodedFrame {
+  readonly key: string;
+  readonly atMs: number;
+  readonly bytes: number;
+}
+
+/**
  * How a transcode ended, as a message on the video queue. `permanent: false`
  * is a failure that may pass when the job is submitted again (storage was
  * unavailable, the transcoder was killed); `permanent: true` never will (the
@@ -50,7 +66,12 @@ export type VideoTranscodeCompletion =
       readonly ownerId: OwnerId;
       readonly photoId: PhotoId;
       readonly status: 'done';
-      readonly outputs: { readonly video: TranscodedVideo; readonly poster: TranscodedPoster };
+      readonly outputs: {
+        readonly video: TranscodedVideo;
+        readonly poster: TranscodedPoster;
+        /** The sampled frames that were made, in time order; absent from completions sent before frames were sampled. */
+        readonly frames?: readonly TranscodedFrame[];
+      };
     }
   | {
       readonly ownerId: OwnerId;
@@ -67,18 +88,26 @@ export interface TranscodedSizes {
   readonly durationMs: number;
   readonly videoBytes: number;
   readonly posterBytes: number;
+  /** The size of each sampled frame, in the job's order; undefined for one that was not made. */
+  readonly frameBytes: readonly (number | undefined)[];
 }
 
 export const VideoTranscodeCompletion = {
   /**
-   * The `done` completion of a job whose outputs are stored at its keys (both of the
-   * MP4's picture size), as every transcoder reports it.
+   * The `done` completion of a job whose outputs are stored at its keys (all of the
+   * MP4's picture size), as every transcoder reports it; frames not made are left out.
    *
    * @example
-   * VideoTranscodeCompletion.done(job, { width, height, durationMs, videoBytes, posterBytes })
+   * VideoTranscodeCompletion.done(job, { width, height, durationMs, videoBytes, posterBytes, frameBytes })
    */
   done(job: VideoTranscodeJob, made: TranscodedSizes): VideoTranscodeCompletion {
     const size = { width: made.width, height: made.height };
+    const times = job.plan.frameTimesMs ?? [];
+    const frames = job.outputs.frames.flatMap((key, i) => {
+      const bytes = made.frameBytes[i];
+      const atMs = times[i];
+      return bytes !== undefined && bytes > 0 && atMs !== undefined ? [{ key, atMs, bytes }] : [];
+    });
     return {
       ownerId: job.ownerId,
       photoId: job.photoId,
@@ -92,6 +121,7 @@ export const VideoTranscodeCompletion = {
           bytes: made.videoBytes,
         },
         poster: { key: job.outputs.poster, contentType: 'image/jpeg', ...size, bytes: made.posterBytes },
+        frames,
       },
     };
   },
@@ -109,7 +139,8 @@ export interface VideoTranscodeSink {
 
 /**
  * Turns a video original into an MP4 that plays while it downloads (H.264 +
- * AAC, at most the plan's size, the moov atom first) and one poster frame.
+ * AAC, at most the plan's size, the moov atom first), one poster frame and
+ * the plan's sampled frames (JPEGs, for analysis).
  * `submit` resolves once the job is accepted, not done, and throws when it
  * cannot be accepted, so the queue retries; the outcome arrives later as a
  * `VideoTranscodeCompletion`.

@@ -6,7 +6,9 @@ import type { OwnerId } from '../../domain/owner-id.js';
 import { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
+import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
+import { durationText } from '../../domain/video-limits.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ImageAnalyzer } from '../ports/image-analyzer.js';
@@ -49,6 +51,15 @@ export const ANALYSIS_RENDITION: RenditionSettings = {
 
 const SAVE_TRIES = 3;
 
+/** One image an item's analysis looks at. */
+interface AnalysisSource {
+  readonly key: string;
+  /** How a reason names it: `original`, `poster`, `frame at 0:05`. */
+  readonly name: string;
+  /** A sampled frame: one that is not in storage is left out rather than failing the analysis. */
+  readonly frame: boolean;
+}
+
 /**
  * The analysis consumer: labels (the top ones over a threshold) and moderation on
  * the photo's record, and the policy's verdict. Idempotent under redelivery (a photo
@@ -58,9 +69,14 @@ const SAVE_TRIES = 3;
  * retries. The photo's thumbnails are another consumer's: analysis writes its own
  * fields on top of whatever the record holds, again after a concurrent write.
  *
- * A video is analysed from its poster frame, once it is ready: the job the
- * upload announced finds it still transcoding and is skipped without a trace,
- * and the video consumer asks for another once the poster is stored.
+ * A video is analysed from its poster frame and the frames sampled through it
+ * (`VideoRenditionPlan.frameTimesMs`), once it is ready: each image is
+ * analysed on its own and the results merged (`ImageAnalysis.merge`: every
+ * label at the highest confidence any frame gave it), so what shows in any
+ * frame is found, and the policy judges the video by its worst frame. The job
+ * the upload announced finds the video still transcoding and is skipped
+ * without a trace; the video consumer asks for another once the outputs are
+ * stored.
  */
 export class AnalyzeMedia {
   constructor(
@@ -77,34 +93,21 @@ export class AnalyzeMedia {
     const photo = await this.photos.get(input.ownerId, input.photoId);
     if (!photo) return { kind: 'skipped', reason: 'deleted' };
     if (photo.analysis) return { kind: 'skipped', reason: 'already-done' };
-    let sourceKey = StorageKeys.original(photo.ownerId, photo.id);
-    if (photo.kind === 'video') {
-      const poster = photo.status === 'ready' ? photo.video?.poster : undefined;
-      if (!poster) return { kind: 'skipped', reason: 'video-not-ready' };
-      sourceKey = poster.key;
+    const sources = AnalyzeMedia.sourcesOf(photo);
+    if (!sources) return { kind: 'skipped', reason: 'video-not-ready' };
+
+    const analyses: ImageAnalysis[] = [];
+    for (const source of sources) {
+      const analysed = await this.analyzeOne(photo, source);
+      if (analysed === 'missing-frame') continue;
+      if (!analysed.ok) return this.fail(photo, analysed.error);
+      analyses.push(analysed.value);
     }
+    const merged = ImageAnalysis.merge(analyses);
+    if (!merged) throw new Error('no image was analysed');
 
-    const original = await this.blobs.get(sourceKey);
-    if (!original)
-      return this.fail(photo, `the ${photo.kind === 'video' ? 'poster' : 'original'} is missing`);
-    if (original.bytes.byteLength > this.limits.maxOriginalBytes) {
-      return this.fail(photo, `the original is over ${this.limits.maxOriginalBytes} bytes`);
-    }
-    if (ContentType.sniff(original.bytes).kind !== 'image') return this.fail(photo, 'the file is no image');
-    const rendered = await this.processor.render(original.bytes, ANALYSIS_RENDITION, {
-      maxPixels: this.limits.maxPixels,
-    });
-    if (!rendered.ok) return this.fail(photo, rendered.error.message);
-    const image = rendered.value.renditions[0];
-    if (!image) throw new Error('the processor rendered no analysis image');
-
-    const key = StorageKeys.analysisImage(photo.ownerId, photo.id);
-    await this.blobs.put(key, image.bytes, { contentType: 'image/jpeg' });
-    const analysed = await this.analyzer.analyze({ key, bytes: image.bytes, contentType: 'image/jpeg' });
-    if (!analysed.ok) return this.fail(photo, analysed.error.message);
-
-    const { moderation } = analysed.value;
-    const labels = ImageAnalysis.topLabels(analysed.value.labels, this.settings.minLabelConfidence);
+    const { moderation } = merged;
+    const labels = ImageAnalysis.topLabels(merged.labels, this.settings.minLabelConfidence);
     const judgement = ModerationPolicy.judge(this.settings.moderation, moderation);
     const block = this.settings.moderation.mode === 'block';
     return this.record(photo, 'analyzed', (current) =>
@@ -112,9 +115,62 @@ export class AnalyzeMedia {
     );
   }
 
-  private fail(photo: Photo, reason: string): Promise<AnalysisOutcome> {
+  /**
+   * What is looked at: a photo's original; a ready video's poster, then its
+   * sampled frames; undefined for a video not ready yet.
+   */
+  private static sourcesOf(photo: Photo): AnalysisSource[] | undefined {
+    if (photo.kind !== 'video') {
+      return [{ key: StorageKeys.original(photo.ownerId, photo.id), name: 'original', frame: false }];
+    }
+    const poster = photo.status === 'ready' ? photo.video?.poster : undefined;
+    if (!poster) return undefined;
+    return [
+      { key: poster.key, name: 'poster', frame: false },
+      ...(photo.video?.frames ?? []).map((f) => ({
+        key: f.key,
+        name: `frame at ${durationText(f.atMs)}`,
+        frame: true,
+      })),
+    ];
+  }
+
+  /**
+   * One image through the processor (a JPEG of at most 1024 px) and the
+   * analyser; a refusal says which image. A sampled frame that is not in
+   * storage is left out (the poster stands for the video); a missing original
+   * or poster is a refusal.
+   */
+  private async analyzeOne(
+    photo: Photo,
+    source: AnalysisSource,
+  ): Promise<Result<ImageAnalysis, { message: string }> | 'missing-frame'> {
+    const refused = (message: string) =>
+      err({ message: source.frame ? `the ${source.name}: ${message}` : message });
+    const original = await this.blobs.get(source.key);
+    if (!original) return source.frame ? 'missing-frame' : refused(`the ${source.name} is missing`);
+    if (original.bytes.byteLength > this.limits.maxOriginalBytes) {
+      return refused(`the ${source.name} is over ${this.limits.maxOriginalBytes} bytes`);
+    }
+    if (ContentType.sniff(original.bytes).kind !== 'image') return refused('the file is no image');
+    const rendered = await this.processor.render(original.bytes, ANALYSIS_RENDITION, {
+      maxPixels: this.limits.maxPixels,
+    });
+    if (!rendered.ok) return refused(rendered.error.message);
+    const image = rendered.value.renditions[0];
+    if (!image) throw new Error('the processor rendered no analysis image');
+
+    // One key for every image of the item: they are analysed one after another.
+    const key = StorageKeys.analysisImage(photo.ownerId, photo.id);
+    await this.blobs.put(key, image.bytes, { contentType: 'image/jpeg' });
+    const analysed = await this.analyzer.analyze({ key, bytes: image.bytes, contentType: 'image/jpeg' });
+    return analysed.ok ? ok(analysed.value) : refused(analysed.error.message);
+  }
+
+  private fail(photo: Photo, reason: string | { message: string }): Promise<AnalysisOutcome> {
+    const message = typeof reason === 'string' ? reason : reason.message;
     return this.record(photo, 'failed', (current) =>
-      Photo.recordAnalysisFailure(current, reason, this.clock.now()),
+      Photo.recordAnalysisFailure(current, message, this.clock.now()),
     );
   }
 

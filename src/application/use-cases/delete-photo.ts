@@ -48,10 +48,12 @@ export class DeletePhoto {
       StorageKeys.original(photo.ownerId, photo.id),
       StorageKeys.analysisImage(photo.ownerId, photo.id),
     ]);
-    // A video's MP4 and poster: a transcode may have stored them before its completion was recorded.
+    // A video's MP4, poster and sampled frames: a transcode may have stored them before its completion was recorded.
     if (photo.kind === 'video') {
       keys.add(StorageKeys.videoMp4(photo.ownerId, photo.id));
       keys.add(StorageKeys.videoPoster(photo.ownerId, photo.id));
+      for (const k of StorageKeys.videoFrames(photo.ownerId, photo.id, photo.video?.plan ?? {})) keys.add(k);
+      for (const f of photo.video?.frames ?? []) keys.add(f.key);
     }
     for (const r of photo.renditions) keys.add(r.key);
     for (const p of this.settings.presets)

@@ -38,7 +38,8 @@ export type VideoJobOutcome =
 
 /**
  * The transcode of a video item: its original, its deterministic output keys
- * (a second run overwrites), the plan and the duration the probe found.
+ * (a second run overwrites: the MP4, the poster, the plan's sampled frames),
+ * the plan and the duration the probe found.
  */
 export function transcodeJob(
   photo: Pick<Photo, 'ownerId' | 'id'>,
@@ -52,6 +53,7 @@ export function transcodeJob(
     outputs: {
       video: StorageKeys.videoMp4(photo.ownerId, photo.id),
       poster: StorageKeys.videoPoster(photo.ownerId, photo.id),
+      frames: StorageKeys.videoFrames(photo.ownerId, photo.id, plan),
     },
     plan,
     durationMs,

@@ -31,6 +31,10 @@ export interface RecordTranscodeSettings {
   readonly maxAttempts?: number;
 }
 
+/** The keys of the frames a completion reports; a failure made none that count. */
+const framesOf = (completion: VideoTranscodeCompletion): string[] =>
+  completion.status === 'done' ? (completion.outputs.frames ?? []).map((f) => f.key) : [];
+
 const done = (photo: Photo): boolean =>
   photo.status === 'ready' || photo.status === 'failed' || photo.status === 'rejected';
 
@@ -38,12 +42,13 @@ const done = (photo: Photo): boolean =>
  * The video consumer's second half: a transcode's completion, from the video
  * queue. `done`: the poster's renditions (`thumb`, `preview`, `large`) and its
  * ThumbHash are made through the image pipeline a photo's original goes
- * through, and the item becomes `ready` with its MP4, its poster and the MP4's
- * duration; then, where uploads are analysed, the poster's analysis is asked
- * for (`analysis`, the analysis consumer's own queue). `failed` for good: the
- * item is `failed` with the transcoder's reason. `failed` for a reason that
- * may pass: the transcode is submitted again, from the plan the item keeps,
- * until `maxAttempts` transcodes have been tried.
+ * through, and the item becomes `ready` with its MP4, its poster, its sampled
+ * frames and the MP4's duration; then, where uploads are analysed, the
+ * analysis of the poster and the frames is asked for (`analysis`, the analysis
+ * consumer's own queue). `failed` for good: the item is `failed` with the
+ * transcoder's reason. `failed` for a reason that may pass: the transcode is
+ * submitted again, from the plan the item keeps, until `maxAttempts`
+ * transcodes have been tried.
  *
  * A completion delivered again changes nothing once the item is done (ready,
  * failed or rejected); a duplicated failure that may pass costs at most one
@@ -68,7 +73,7 @@ export class RecordTranscode {
   async execute(completion: VideoTranscodeCompletion): Promise<TranscodeOutcome> {
     const photo = await this.photos.get(completion.ownerId, completion.photoId);
     if (!photo) {
-      await this.removeOutputs(completion.ownerId, completion.photoId);
+      await this.removeOutputs(completion.ownerId, completion.photoId, framesOf(completion));
       return { kind: 'skipped', reason: 'deleted' };
     }
     if (photo.kind !== 'video') return { kind: 'skipped', reason: 'not-a-video' };
@@ -90,7 +95,7 @@ export class RecordTranscode {
     if (!photo.video) {
       throw new Error(`the transcode of ${photo.id} is not recorded yet; its completion is tried again`);
     }
-    const { video, poster } = completion.outputs;
+    const { video, poster, frames = [] } = completion.outputs;
     const posterBytes = await this.blobs.get(poster.key);
     if (!posterBytes) throw new Error(`the poster ${poster.key} the transcoder reported is not in storage`);
     const rendered = await renderRenditions(
@@ -117,13 +122,14 @@ export class RecordTranscode {
             bytes: video.bytes,
           },
           poster: { key: poster.key, width: poster.width, height: poster.height, bytes: poster.bytes },
+          frames: frames.map((f) => ({ key: f.key, atMs: f.atMs, bytes: f.bytes })),
           renditions: rendered.value.renditions,
           placeholder: rendered.value.placeholder,
         },
         now,
       ),
     );
-    // The poster is what a video's analysis looks at: ask for it now that it is there.
+    // The poster and the frames are what a video's analysis looks at: ask for it now that they are there.
     if (outcome.kind === 'ready') await this.analysis?.enqueue({ ownerId: photo.ownerId, photoId: photo.id });
     return outcome;
   }
@@ -143,16 +149,21 @@ export class RecordTranscode {
     const recorded = await saveApplying(this.photos, photo, apply, done);
     if ('saved' in recorded) return { kind, photo: recorded.saved } as TranscodeOutcome;
     if (recorded.left === 'settled') return { kind: 'skipped', reason: 'already-done' };
-    await this.removeOutputs(photo.ownerId, photo.id);
+    await this.removeOutputs(
+      photo.ownerId,
+      photo.id,
+      StorageKeys.videoFrames(photo.ownerId, photo.id, photo.video?.plan ?? {}),
+    );
     return { kind: 'skipped', reason: 'deleted' };
   }
 
-  /** The MP4, the poster and the poster's renditions of an item that is gone. */
-  private async removeOutputs(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
+  /** The MP4, the poster, its renditions and the sampled `frames` of an item that is gone. */
+  private async removeOutputs(ownerId: OwnerId, photoId: PhotoId, frames: readonly string[]): Promise<void> {
     const { presets, format } = this.settings.renditions;
     await this.blobs.deleteMany([
       StorageKeys.videoMp4(ownerId, photoId),
       StorageKeys.videoPoster(ownerId, photoId),
+      ...frames,
       ...presets.map((p) => StorageKeys.rendition(ownerId, photoId, p.name, format)),
     ]);
   }

@@ -20,7 +20,12 @@ export interface VideoWorkflowInput {
 export interface WorkflowJob {
   readonly ownerId: string;
   readonly photoId: string;
-  readonly plan: { readonly width: number; readonly height: number; readonly posterAtMs: number };
+  readonly plan: {
+    readonly width: number;
+    readonly height: number;
+    readonly posterAtMs: number;
+    readonly frameTimesMs: readonly number[];
+  };
   readonly durationMs: number;
 }
 
@@ -66,6 +71,8 @@ const Plan = z.object({
   width: z.number().int().min(2),
   height: z.number().int().min(2),
   posterAtMs: z.number().int().min(0),
+  // Executions started before frames were sampled carry none.
+  frameTimesMs: z.array(z.number().int().min(1)).max(10).optional().default([]),
 });
 const Job = z.object({ ...Ids, plan: Plan, durationMs: z.number().int().min(0) });
 const StartInput = z.object(Ids);
@@ -178,7 +185,12 @@ export const VideoWorkflowTasks = {
           job: {
             ownerId: job.ownerId,
             photoId: job.photoId,
-            plan: { width: job.plan.width, height: job.plan.height, posterAtMs: job.plan.posterAtMs },
+            plan: {
+              width: job.plan.width,
+              height: job.plan.height,
+              posterAtMs: job.plan.posterAtMs,
+              frameTimesMs: [...(job.plan.frameTimesMs ?? [])],
+            },
             durationMs: job.durationMs,
           },
           // Plain JSON, as the state machine passes it on.

@@ -226,8 +226,12 @@ describe('MediaConvertCompletions (outcome + storage -> the port completion)', (
     ownerId: owner,
     photoId: photo,
     originalKey: `originals/${owner}/${photo}`,
-    outputs: { video: `${base}/video.mp4`, poster: `${base}/poster.jpg` },
-    plan: { width: 320, height: 240, posterAtMs: 300 },
+    outputs: {
+      video: `${base}/video.mp4`,
+      poster: `${base}/poster.jpg`,
+      frames: [`${base}/frame-1.jpg`, `${base}/frame-2.jpg`],
+    },
+    plan: { width: 320, height: 240, posterAtMs: 300, frameTimesMs: [1000, 2000] },
     durationMs: 3000,
   };
   const complete = MediaConvertJobState.fromJob({
@@ -242,10 +246,14 @@ describe('MediaConvertCompletions (outcome + storage -> the port completion)', (
     await blobs.put(`${base}/video.mp4`, new Uint8Array(5000), { contentType: 'video/mp4' });
     await blobs.put(`${base}/poster.0000000.jpg`, new Uint8Array(100), { contentType: 'image/jpeg' });
     await blobs.put(`${base}/poster.0000001.jpg`, new Uint8Array(222), { contentType: 'image/jpeg' });
+    // The sampled frames: the first frame, then one a second.
+    for (const [n, size] of [100, 301, 302].entries()) {
+      await blobs.put(`${base}/frame.000000${n}.jpg`, new Uint8Array(size), { contentType: 'image/jpeg' });
+    }
     return blobs;
   };
 
-  it('reports the MP4 and the last capture, moved to the poster key, with their sizes', async () => {
+  it('reports the MP4, the last capture moved to the poster key and the sampled frames moved to theirs, with their sizes', async () => {
     const blobs = await stored();
     const completion = await new MediaConvertCompletions(blobs, { bucket: 'pixport-photos' }).of(
       job,
@@ -265,9 +273,15 @@ describe('MediaConvertCompletions (outcome + storage -> the port completion)', (
           bytes: 5000,
         },
         poster: { key: `${base}/poster.jpg`, contentType: 'image/jpeg', width: 320, height: 240, bytes: 222 },
+        frames: [
+          { key: `${base}/frame-1.jpg`, atMs: 1000, bytes: 301 },
+          { key: `${base}/frame-2.jpg`, atMs: 2000, bytes: 302 },
+        ],
       },
     });
     expect(await blobs.head(`${base}/poster.jpg`)).toMatchObject({ size: 222, contentType: 'image/jpeg' });
+    expect(await blobs.head(`${base}/frame-2.jpg`)).toMatchObject({ size: 302, contentType: 'image/jpeg' });
+    expect(blobs.keys(`${base}/frame.`)).toEqual([]);
     expect(await blobs.head(`${base}/poster.0000000.jpg`)).toBeUndefined();
     expect(await blobs.head(`${base}/poster.0000001.jpg`)).toBeUndefined();
     // Once more (a retried Record step): the poster is already where it belongs.

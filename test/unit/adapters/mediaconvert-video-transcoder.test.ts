@@ -74,8 +74,9 @@ const job = (over: Partial<VideoTranscodeJob> = {}): VideoTranscodeJob => ({
   outputs: {
     video: `renditions/${owner}/${photo}/video.mp4`,
     poster: `renditions/${owner}/${photo}/poster.jpg`,
+    frames: [1, 2, 3].map((n) => `renditions/${owner}/${photo}/frame-${n}.jpg`),
   },
-  plan: { width: 1080, height: 1920, posterAtMs: 3000 },
+  plan: { width: 1080, height: 1920, posterAtMs: 3000, frameTimesMs: [7500, 15_000, 22_500] },
   durationMs: 30_000,
   ...over,
 });
@@ -216,12 +217,40 @@ const documentedJob = {
           },
         ],
       },
+      {
+        name: 'Frames',
+        outputGroupSettings: {
+          type: 'FILE_GROUP_SETTINGS',
+          fileGroupSettings: { destination: `s3://pixport-photos/renditions/${owner}/${photo}/frame` },
+        },
+        outputs: [
+          {
+            extension: 'jpg',
+            containerSettings: { container: 'RAW' },
+            videoDescription: {
+              width: 1080,
+              height: 1920,
+              scalingBehavior: 'STRETCH_TO_OUTPUT',
+              codecSettings: {
+                codec: 'FRAME_CAPTURE',
+                // The first frame, then one every 15/2 s: captures 1-3 are at 7.5, 15 and 22.5 s.
+                frameCaptureSettings: {
+                  framerateNumerator: 2,
+                  framerateDenominator: 15,
+                  maxCaptures: 4,
+                  quality: 90,
+                },
+              },
+            },
+          },
+        ],
+      },
     ],
   },
 };
 
 describe('MediaConvertVideoTranscoder (CreateJob as the SDK serializes it; no MediaConvert emulator exists)', () => {
-  it('sends the documented job: one input rotated upright, an MP4 with its moov first and a one-frame poster', async () => {
+  it('sends the documented job: one input rotated upright, an MP4 with its moov first, a one-frame poster and three sampled frames', async () => {
     const request = await submitted(job());
     const { clientRequestToken, ...body } = request.body;
     expect(body).toEqual(documentedJob);
@@ -299,23 +328,42 @@ describe('MediaConvertVideoTranscoder (CreateJob as the SDK serializes it; no Me
 });
 
 describe('MediaConvertJobRequest.outputKeys', () => {
-  it('maps the MP4 to the job output key exactly, and names the captures the poster comes from', () => {
+  it('maps the MP4 to the job output key exactly, and names the captures the poster and the frames come from', () => {
     expect(MediaConvertJobRequest.outputKeys(job())).toEqual({
       video: `renditions/${owner}/${photo}/video.mp4`,
       captures: [
         `renditions/${owner}/${photo}/poster.0000000.jpg`,
         `renditions/${owner}/${photo}/poster.0000001.jpg`,
       ],
+      frameCaptures: [0, 1, 2, 3].map((n) => `renditions/${owner}/${photo}/frame.000000${n}.jpg`),
     });
-    expect(MediaConvertJobRequest.outputKeys(job({ plan: { width: 2, height: 2, posterAtMs: 0 } }))).toEqual({
+    const still = job({
+      outputs: { ...job().outputs, frames: [] },
+      plan: { width: 2, height: 2, posterAtMs: 0, frameTimesMs: [] },
+    });
+    expect(MediaConvertJobRequest.outputKeys(still)).toEqual({
       video: `renditions/${owner}/${photo}/video.mp4`,
       captures: [`renditions/${owner}/${photo}/poster.0000000.jpg`],
+      frameCaptures: [],
     });
+  });
+
+  it('asks for no frames group when the plan samples none, and refuses frames not evenly spaced', async () => {
+    const still = job({
+      outputs: { ...job().outputs, frames: [] },
+      plan: { ...job().plan, frameTimesMs: [] },
+    });
+    const { settings } = (await submitted(still)).body as { settings: { outputGroups: { name: string }[] } };
+    expect(settings.outputGroups.map((g) => g.name)).toEqual(['MP4', 'Poster']);
+    const uneven = job({ plan: { ...job().plan, frameTimesMs: [7500, 15_000, 20_000] } });
+    expect(() => MediaConvertJobRequest.build(uneven, { bucket: 'b', roleArn: ROLE })).toThrow(
+      /evenly spaced/,
+    );
   });
 
   it('refuses output keys whose extension does not match what MediaConvert appends', () => {
     const wrong = job({
-      outputs: { video: 'renditions/o/p/video.mov', poster: 'renditions/o/p/poster.jpg' },
+      outputs: { video: 'renditions/o/p/video.mov', poster: 'renditions/o/p/poster.jpg', frames: [] },
     });
     expect(() => MediaConvertJobRequest.build(wrong, { bucket: 'b', roleArn: ROLE })).toThrow(/\.mp4/);
   });

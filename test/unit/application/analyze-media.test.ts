@@ -197,8 +197,15 @@ describe('AnalyzeMedia', () => {
   });
 
   describe('a video', () => {
-    /** A video in the state the video consumer leaves it: transcode submitted, or ready with its poster. */
-    async function video(w: ReturnType<typeof world>, ready: boolean): Promise<Photo> {
+    /**
+     * A video in the state the video consumer leaves it: transcode submitted, or ready with
+     * its poster and `frames` sampled frames (stored unless `missing` names one, 1-based).
+     */
+    async function video(
+      w: ReturnType<typeof world>,
+      ready: boolean,
+      frames: { count: number; missing?: number; bytes?: Uint8Array } = { count: 0 },
+    ): Promise<Photo> {
       const ownerId = uniqueOwner('video');
       const pending = Photo.register({
         id: photoIdAt(),
@@ -209,7 +216,8 @@ describe('AnalyzeMedia', () => {
         now: w.clock.now(),
       });
       const processing = Photo.startProcessing(pending, 1000, w.clock.now());
-      const plan = { width: 2400, height: 1600, posterAtMs: 300 };
+      const frameTimesMs = Array.from({ length: frames.count }, (_, i) => (i + 1) * 750);
+      const plan = { width: 2400, height: 1600, posterAtMs: 300, frameTimesMs };
       const facts = { contentType: 'video/mp4' as const, width: 2400, height: 1600, durationMs: 3000, plan };
       const submitted = Photo.startTranscode(processing, facts, w.clock.now());
       for (const p of [pending, processing, submitted]) await w.photos.save(p);
@@ -219,6 +227,15 @@ describe('AnalyzeMedia', () => {
       if (!ready) return submitted;
       const posterKey = StorageKeys.videoPoster(ownerId, pending.id);
       await w.store.put(posterKey, landscape, { contentType: 'image/jpeg' });
+      const frameBytes = frames.bytes ?? landscape;
+      const sampled = StorageKeys.videoFrames(ownerId, pending.id, plan).map((key, i) => ({
+        key,
+        atMs: frameTimesMs[i] ?? 0,
+        bytes: frameBytes.byteLength,
+      }));
+      for (const [i, f] of sampled.entries()) {
+        if (frames.missing !== i + 1) await w.store.put(f.key, frameBytes, { contentType: 'image/jpeg' });
+      }
       const done = Photo.markVideoReady(
         submitted,
         {
@@ -230,6 +247,7 @@ describe('AnalyzeMedia', () => {
             bytes: 1,
           },
           poster: { key: posterKey, width: 2400, height: 1600, bytes: landscape.byteLength },
+          frames: sampled,
           renditions: [],
         },
         w.clock.now(),
@@ -255,6 +273,54 @@ describe('AnalyzeMedia', () => {
       expect(probe.ok && [probe.value.width, probe.value.height]).toEqual([1024, 683]);
       const stored = await w.photos.get(ready.ownerId, ready.id);
       expect(stored?.labels?.map((l) => l.name)).toContain('Dog');
+      expect(stored?.status).toBe('ready');
+    });
+
+    it('looks at the poster and every sampled frame, and keeps what any of them shows', async () => {
+      // The poster shows a mountain, the second frame a dog: the video is labelled with both.
+      const mountain = {
+        labels: [{ name: 'Mountain', confidence: 92.4, parents: ['Nature', 'Outdoors'] }],
+        moderation: { labels: [], modelVersion: '7.0' },
+      };
+      const w = world([mountain, mountain, analyses.dog, mountain]);
+      const ready = await video(w, true, { count: 3 });
+      expect((await w.analyze.execute(job(ready))).kind).toBe('analyzed');
+      expect(w.analyzer.seen).toHaveLength(4);
+      const stored = await w.photos.get(ready.ownerId, ready.id);
+      const names = stored?.labels?.map((l) => l.name) ?? [];
+      expect(names).toContain('Dog');
+      expect(names).toContain('Mountain');
+      expect(stored?.labels?.find((l) => l.name === 'Dog')?.confidence).toBe(98.7);
+    });
+
+    it('judges the video by its worst frame: one explicit frame holds it under a block policy', async () => {
+      const block = {
+        ...defaultAnalysisSettings,
+        moderation: { ...defaultAnalysisSettings.moderation, mode: 'block' as const },
+      };
+      const w = world([analyses.dog, analyses.dog, analyses.explicit, analyses.dog], block);
+      const ready = await video(w, true, { count: 3 });
+      await w.analyze.execute(job(ready));
+      const stored = await w.photos.get(ready.ownerId, ready.id);
+      expect(stored?.status).toBe('rejected');
+      expect(stored?.moderation?.labels.map((l) => l.name)).toContain('Explicit');
+    });
+
+    it('leaves out a sampled frame that is not in storage, and fails saying which frame could not be read', async () => {
+      const w = world([analyses.dog]);
+      const gap = await video(w, true, { count: 3, missing: 2 });
+      expect((await w.analyze.execute(job(gap))).kind).toBe('analyzed');
+      expect(w.analyzer.seen).toHaveLength(3);
+
+      const broken = await video(w, true, { count: 2, bytes: await truncatedJpeg() });
+      const outcome = await w.analyze.execute(job(broken));
+      expect(outcome.kind).toBe('failed');
+      const stored = await w.photos.get(broken.ownerId, broken.id);
+      expect(stored?.analysis).toMatchObject({
+        status: 'failed',
+        reason: expect.stringMatching(/^the frame at 0\.75 s: /),
+      });
+      // The video itself stays as usable as it was.
       expect(stored?.status).toBe('ready');
     });
   });

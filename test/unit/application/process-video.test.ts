@@ -5,7 +5,11 @@ import type { Limits } from '../../../src/domain/limits.js';
 import type { Photo } from '../../../src/domain/photo.js';
 import { StorageKeys } from '../../../src/domain/storage-keys.js';
 import { defaultVideoLimits } from '../../../src/domain/video-limits.js';
-import { defaultVideoRenditionSettings, posterTimeMs } from '../../../src/domain/video-rendition.js';
+import {
+  defaultVideoRenditionSettings,
+  posterTimeMs,
+  sampledFrameTimesMs,
+} from '../../../src/domain/video-rendition.js';
 import { FailingBlobStore } from '../../support/failing-blob-store.js';
 import { uniqueOwner } from '../../support/fixtures.js';
 import { RecordingVideoTranscoder } from '../../support/recording-video-transcoder.js';
@@ -77,7 +81,12 @@ describe('ProcessVideo', () => {
       expect(Math.abs((stored?.durationMs ?? 0) - TEST_VIDEO_MS)).toBeLessThanOrEqual(100);
       const posterAtMs = posterTimeMs(stored?.durationMs ?? 0, defaultVideoRenditionSettings);
       expect(posterAtMs).toBeGreaterThanOrEqual(290);
-      expect(stored?.video).toMatchObject({ attempts: 1, plan: { ...size, posterAtMs } });
+      const frameTimesMs = sampledFrameTimesMs(
+        stored?.durationMs ?? 0,
+        defaultVideoRenditionSettings.sampledFrames,
+      );
+      expect(frameTimesMs).toHaveLength(3);
+      expect(stored?.video).toMatchObject({ attempts: 1, plan: { ...size, posterAtMs, frameTimesMs } });
       expect(world.transcoder.jobs).toEqual([
         {
           ownerId: video.ownerId,
@@ -86,8 +95,9 @@ describe('ProcessVideo', () => {
           outputs: {
             video: StorageKeys.videoMp4(video.ownerId, video.id),
             poster: StorageKeys.videoPoster(video.ownerId, video.id),
+            frames: [1, 2, 3].map((n) => StorageKeys.videoFrame(video.ownerId, video.id, n)),
           },
-          plan: { ...size, posterAtMs },
+          plan: { ...size, posterAtMs, frameTimesMs },
           durationMs: stored?.durationMs,
         },
       ]);

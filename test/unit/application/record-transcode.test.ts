@@ -89,12 +89,14 @@ function transcodeWorld(maxAttempts = 3) {
   const transcoded = async (job: VideoTranscodeJob): Promise<VideoTranscodeCompletion> => {
     await world.blobs.put(job.outputs.video, mp4, { contentType: 'video/mp4' });
     await world.blobs.put(job.outputs.poster, poster, { contentType: 'image/jpeg' });
+    for (const key of job.outputs.frames) await world.blobs.put(key, poster, { contentType: 'image/jpeg' });
     return VideoTranscodeCompletion.done(job, {
       width: 320,
       height: 240,
       durationMs: 3008,
       videoBytes: mp4.byteLength,
       posterBytes: poster.byteLength,
+      frameBytes: job.outputs.frames.map(() => poster.byteLength),
     });
   };
   const failed = (job: VideoTranscodeJob, permanent: boolean): VideoTranscodeCompletion => ({
@@ -135,7 +137,14 @@ describe('RecordTranscode', () => {
       attempts: 1,
       mp4: { key: job.outputs.video, width: 320, height: 240, durationMs: 3008, bytes: mp4.byteLength },
       poster: { key: job.outputs.poster, width: 320, height: 240, bytes: poster.byteLength },
+      // A quarter, half and three quarters of the way through the 3 s clip, for analysis.
+      frames: [1, 2, 3].map((n) => ({
+        key: StorageKeys.videoFrame(video.ownerId, video.id, n),
+        atMs: n * 750,
+        bytes: poster.byteLength,
+      })),
     });
+    expect(ready.video?.plan.frameTimesMs).toEqual([750, 1500, 2250]);
     // Its URLs: the MP4 beside the poster's renditions.
     const { urls } = await signPhoto(ready, w.signer);
     expect(urls.video?.mp4).toMatch(new RegExp(`^/files/renditions/.*/${video.id}/video\\.mp4\\?`));
@@ -194,6 +203,8 @@ describe('RecordTranscode', () => {
     expectOk(await w.deletePhoto.execute({ ownerId: video.ownerId, photoId: video.id }));
     await w.blobs.put(job.outputs.video, mp4, { contentType: 'video/mp4' });
     await w.blobs.put(job.outputs.poster, poster, { contentType: 'image/jpeg' });
+    for (const key of job.outputs.frames) await w.blobs.put(key, poster, { contentType: 'image/jpeg' });
+    expect(job.outputs.frames).toHaveLength(3);
 
     expect(await w.recordTranscode.execute(completion)).toEqual({ kind: 'skipped', reason: 'deleted' });
     expect(w.blobs.keys(`renditions/${video.ownerId}/`)).toEqual([]);

@@ -225,7 +225,13 @@ describe('Photo', () => {
       const poster = { key: 'k/poster.jpg', width: 1080, height: 1920, bytes: 4 };
       const ready = Photo.markVideoReady(
         retried,
-        { mp4, poster, renditions: [], placeholder: 'p' },
+        {
+          mp4,
+          poster,
+          frames: [{ key: 'k/frame-1.jpg', atMs: 3750, bytes: 3 }],
+          renditions: [],
+          placeholder: 'p',
+        },
         new Date(4),
       );
       expect(ready).toMatchObject({
@@ -235,7 +241,14 @@ describe('Photo', () => {
         height: 3840,
         version: 5,
       });
-      expect(ready.video).toEqual({ plan, attempts: 2, submittedAt: new Date(3).toISOString(), mp4, poster });
+      expect(ready.video).toEqual({
+        plan,
+        attempts: 2,
+        submittedAt: new Date(3).toISOString(),
+        mp4,
+        poster,
+        frames: [{ key: 'k/frame-1.jpg', atMs: 3750, bytes: 3 }],
+      });
       expect(Photo.servable(ready).ok).toBe(true);
     });
 
@@ -246,9 +259,9 @@ describe('Photo', () => {
       expect(() => Photo.retryTranscode(video, new Date(2))).toThrow(PhotoTransitionError);
       const mp4 = { key: 'k', width: 2, height: 2, durationMs: 1, bytes: 1 };
       const poster = { key: 'p', width: 2, height: 2, bytes: 1 };
-      expect(() => Photo.markVideoReady(video, { mp4, poster, renditions: [] }, new Date(2))).toThrow(
-        PhotoTransitionError,
-      );
+      expect(() =>
+        Photo.markVideoReady(video, { mp4, poster, frames: [], renditions: [] }, new Date(2)),
+      ).toThrow(PhotoTransitionError);
     });
 
     it('revives a record stored before videos as a photo', () => {

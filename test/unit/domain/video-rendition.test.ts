@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { Size } from '#domain/sizing.js';
 import {
   defaultVideoRenditionSettings,
+  MIN_FRAME_INTERVAL_MS,
   planVideoRendition,
   posterTimeMs,
   Rotation,
   rotatedSize,
+  sampledFrameTimesMs,
   VideoRenditionSettings,
   videoRenditionSize,
 } from '#domain/video-rendition.js';
@@ -155,7 +157,33 @@ describe('the poster time and the plan', () => {
         { displayWidth: 2160, displayHeight: 3840, durationMs: 30_000 },
         defaultVideoRenditionSettings,
       ),
-    ).toEqual({ width: 1080, height: 1920, posterAtMs: 3000 });
+    ).toEqual({ width: 1080, height: 1920, posterAtMs: 3000, frameTimesMs: [7500, 15_000, 22_500] });
+  });
+
+  test.prop([fc.integer({ min: 0, max: 3_600_000 }), fc.integer({ min: 0, max: 10 })])(
+    'samples frames evenly inside the video, one interval from either end, or none at all',
+    (durationMs, count) => {
+      const times = sampledFrameTimesMs(durationMs, count);
+      expect(times.length === count || times.length === 0).toBe(true);
+      if (times.length === 0) {
+        // None only when there is nothing to sample or the frames would come too close.
+        expect(count === 0 || Math.floor(durationMs / (count + 1)) < MIN_FRAME_INTERVAL_MS).toBe(true);
+        return;
+      }
+      const interval = times[0] ?? 0;
+      expect(Number.isInteger(interval) && interval >= MIN_FRAME_INTERVAL_MS).toBe(true);
+      expect(times).toEqual(times.map((_, i) => (i + 1) * interval));
+      // The last frame is at least an interval before the end: never the last frame, never past it.
+      expect(durationMs - (times.at(-1) ?? 0)).toBeGreaterThanOrEqual(interval);
+      expect(durationMs - (times.at(-1) ?? 0)).toBeLessThan(interval + count + 1);
+    },
+  );
+
+  it('samples a quarter, half and three quarters of the way by default, and nothing of a clip under a second', () => {
+    const { sampledFrames } = defaultVideoRenditionSettings;
+    expect(sampledFrameTimesMs(20_000, sampledFrames)).toEqual([5000, 10_000, 15_000]);
+    expect(sampledFrameTimesMs(1003, sampledFrames)).toEqual([250, 500, 750]);
+    expect(sampledFrameTimesMs(999, sampledFrames)).toEqual([]);
   });
 
   it.each([
@@ -164,6 +192,8 @@ describe('the poster time and the plan', () => {
     [{ maxLongSide: 1919.5 }, 'maxLongSide'],
     [{ posterAt: 1.5 }, 'posterAt'],
     [{ posterAt: Number.NaN }, 'posterAt'],
+    [{ sampledFrames: 11 }, 'sampledFrames'],
+    [{ sampledFrames: 1.5 }, 'sampledFrames'],
   ])('refuses settings %o, naming %s', (change, field) => {
     const parsed = VideoRenditionSettings.parse({ ...defaultVideoRenditionSettings, ...change });
     expect(parsed.ok ? undefined : parsed.error.field).toBe(field);

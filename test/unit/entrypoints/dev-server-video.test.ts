@@ -110,8 +110,11 @@ describe('npm run dev takes a video end to end', () => {
       expect(video.placeholder).toBeTruthy();
       expect(video.renditions?.map((r) => r.preset)).toEqual(['thumb', 'preview', 'large']);
       expect(video.renditions?.find((r) => r.preset === 'large')).toMatchObject({ width, height });
-      // Analysed once, from its poster, after the transcode.
+      // Analysed once, after the transcode, from its poster and three frames sampled through it.
       expect(video.labels?.map((l) => l.name)).toContain('Dog');
+      const sampled = analyzer.seen.filter((i) => i.key.includes(id));
+      expect(sampled).toHaveLength(4);
+      expect(server.blobs.keys(`renditions/${owner}/${id}/frame-`)).toHaveLength(3);
 
       const thumb = await bytesOf(video.urls?.thumbnails.thumb as string);
       expect(thumb.res.headers.get('content-type')).toBe('image/webp');
@@ -141,14 +144,15 @@ describe('npm run dev takes a video end to end', () => {
       expect(seek.res.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.byteLength}`);
       expect(seek.bytes).toEqual(bytes.subarray(1000, 2000));
     }
-    // Four analyses: each video's poster once (the job announced at upload skipped it) and the photo.
-    expect(analyzer.seen.filter((i) => i.key.includes(owner))).toHaveLength(4);
+    // Thirteen images analysed: each video's poster and 3 frames (the job announced at upload
+    // skipped it, still transcoding) and the photo.
+    expect(analyzer.seen.filter((i) => i.key.includes(owner))).toHaveLength(13);
 
-    // Deleting leaves nothing of them: original, MP4, poster, renditions, analysis image.
+    // Deleting leaves nothing of them: original, MP4, poster, frames, renditions, analysis image.
     for (const item of list.items)
       expect((await api(owner, `/photos/${item.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(server.blobs.keys().filter((k) => k.includes(`/${owner}/`))).toEqual([]);
-  });
+  }, 60_000);
 
   it('fails a damaged MP4 and a 4K one with their reasons, and refuses an AVI', async () => {
     const owner = uniqueOwner('video');

@@ -62,6 +62,7 @@ const mp4Job = async (store: BlobStore): Promise<VideoTranscodeJob> => {
     outputs: {
       video: `renditions/${ownerId}/${photoId}/video.mp4`,
       poster: `renditions/${ownerId}/${photoId}/poster.jpg`,
+      frames: [],
     },
     plan: { width: 320, height: 240, posterAtMs: 300 },
     durationMs: 3000,
