@@ -28,7 +28,10 @@ import { locateFfmpeg } from '../../src/adapters/video/ffmpeg-locator.js';
  * - `sound-only-mp4`: AAC in an MP4 with no video track;
  * - derived for the transcoder: `cut-short-mp4` (moov first, media cut at 40%:
  *   it probes, but two thirds of it cannot be decoded) and `bad-codec-config-mp4`
- *   (its avcC garbled: it probes, and ffmpeg cannot decode it).
+ *   (its avcC garbled: it probes, and ffmpeg cannot decode it);
+ * - for the analysis of sampled frames: `dog-later-mp4`, 4 s of two of the
+ *   test photographs (test/fixtures/photos): the mountain meadow for 1.5 s, where
+ *   the poster is taken, then the beagles, where the later frames are.
  */
 export type TestVideo =
   | 'mp4'
@@ -39,7 +42,8 @@ export type TestVideo =
   | 'avi'
   | 'sound-only-mp4'
   | 'cut-short-mp4'
-  | 'bad-codec-config-mp4';
+  | 'bad-codec-config-mp4'
+  | 'dog-later-mp4';
 
 /** The length of every test video but the 4K one, in milliseconds. */
 export const TEST_VIDEO_MS = 3000;
@@ -54,6 +58,7 @@ const FILES: Record<TestVideo, string> = {
   'sound-only-mp4': 'sound-only.mp4',
   'cut-short-mp4': 'cut-short.mp4',
   'bad-codec-config-mp4': 'bad-codec-config.mp4',
+  'dog-later-mp4': 'dog-later.mp4',
 };
 
 const run = promisify(execFile);
@@ -172,6 +177,22 @@ async function make(name: TestVideo, dir: string): Promise<string> {
       await ffmpeg(['-i', await testVideoPath('mp4'), '-c', 'copy', '-movflags', '+faststart', faststart]);
       const bytes = readFileSync(faststart);
       writeFileSync(out, bytes.subarray(0, Math.round(bytes.length * 0.4)));
+      return out;
+    }
+    case 'dog-later-mp4': {
+      const photo = (name: string) => fileURLToPath(new URL(`../fixtures/photos/${name}`, import.meta.url));
+      // Each photo letterboxed into 640x480, so the two can be joined.
+      const fit =
+        'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1';
+      await ffmpeg([
+        ...['-loop', '1', '-t', '1.5', '-i', photo('mountain-meadow.jpg')],
+        ...['-loop', '1', '-t', '2.5', '-i', photo('beagles.jpg')],
+        '-filter_complex',
+        `[0:v]${fit}[a];[1:v]${fit}[b];[a][b]concat=n=2:v=1[v]`,
+        ...['-map', '[v]', '-r', '30'],
+        ...x264,
+        out,
+      ]);
       return out;
     }
     case 'bad-codec-config-mp4': {
