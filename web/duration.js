@@ -33,6 +33,7 @@ export function formatDuration(ms) {
  */
 export function durationWords(ms) {
   const { hours, minutes, seconds } = partsOf(ms);
+  /** @type {string[]} */
   const words = [];
   /** @param {number} n @param {string} unit */
   const say = (n, unit) => words.push(`${n} ${unit}${n === 1 ? '' : 's'}`);

@@ -142,6 +142,7 @@ function openerOf(photo, frame, uploading) {
       ...(photo.kind === 'video' ? [videoWords(photo)] : []),
       ...(flag ? [flagWords(flag).toLowerCase()] : []),
     ];
+    /** @type {Record<string, string>} */
     const name = words.length > 1 ? { 'aria-label': words.join(', ') } : {};
     return h('button', { ...attributes, ...name }, [frame]);
   }
