@@ -153,7 +153,7 @@ export class Delivery extends Construct {
     new BucketDeployment(this, 'Page', {
       destinationBucket: props.web,
       sources: [
-        Source.asset(join(REPO_ROOT, 'web'), { exclude: ['config.json', '*.test.*', '.*'] }),
+        Source.asset(join(REPO_ROOT, 'web'), { exclude: ['config.json', 'tsconfig.json', '*.test.*', '.*'] }),
         Source.jsonData('config.json', props.pageConfig),
         ...Object.entries(VENDOR_MODULES).map(([name, id]) =>
           Source.data(`vendor/${name}`, readFileSync(fromRepo.resolve(id), 'utf8')),
