@@ -1,6 +1,7 @@
 import type { Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { MAX_QUOTA_PHOTOS } from '../../src/domain/owner-usage.js';
 import type { ModerationSettings } from './analysis.js';
 import { DEFAULT_API_THROTTLE } from './api.js';
 import type { ExistingIssuer } from './auth.js';
@@ -92,6 +93,11 @@ export function readContext(node: Node): PixportContext {
     );
   }
   const quotaMaxPhotos = whole('quotaMaxPhotos', get('quotaMaxPhotos'), 1);
+  if (quotaMaxPhotos !== undefined && quotaMaxPhotos > MAX_QUOTA_PHOTOS) {
+    throw new Error(
+      `quotaMaxPhotos is at most ${MAX_QUOTA_PHOTOS} (the usage ledger counts an owner's photos in one DynamoDB item), not ${quotaMaxPhotos}`,
+    );
+  }
   const quotaMaxBytes = whole('quotaMaxBytes', get('quotaMaxBytes'), 1);
   const accessLogRetentionDays = whole('accessLogRetentionDays', get('accessLogRetentionDays'), 1);
   const webAclArn = text(get('webAclArn'));

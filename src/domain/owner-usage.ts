@@ -1,5 +1,4 @@
 import { QuotaExceededError } from './errors.js';
-import type { Photo } from './photo.js';
 
 /** What one owner keeps: how many photos, and the bytes of their originals. */
 export interface Usage {
@@ -9,12 +8,23 @@ export interface Usage {
 
 /**
  * Limits on what one owner keeps. A limit left out is no limit; the default
- * quota has none (configurable per deployment).
+ * quota has none (configurable per deployment). `maxPhotos` is at most
+ * {@link MAX_QUOTA_PHOTOS}.
  */
 export interface OwnerQuota {
   readonly maxPhotos?: number;
   readonly maxBytes?: number;
 }
+
+/**
+ * The most photos a quota may let one owner keep (`maxPhotos`), on every
+ * runtime, so that a setting means the same everywhere. The bound is
+ * DynamoDB's: its UsageLedger counts an owner's photos, one entry of about 47
+ * bytes each, in the owner's one item, which holds 400 KB (about 8,700
+ * entries); the rest is margin. The configuration refuses a larger
+ * `maxPhotos`.
+ */
+export const MAX_QUOTA_PHOTOS = 8_000;
 
 /** Which limit of a quota a request would break. */
 export type QuotaLimit = 'photos' | 'bytes';
@@ -23,14 +33,13 @@ export const Usage = {
   zero: { photos: 0, bytes: 0 } as Usage,
 
   /**
-   * What a photo counts for, from its registration until its record is gone:
-   * one photo and its size (declared, which the signed upload holds it to,
-   * then the size that landed).
+   * What one photo counts for: itself and the bytes it was reserved with (its
+   * declared size, which the signed upload holds it to).
    *
-   * @example Usage.of(photo) // { photos: 1, bytes: 4_194_304 }
+   * @example Usage.photo(4_194_304) // { photos: 1, bytes: 4_194_304 }
    */
-  of(photo: Pick<Photo, 'size'>): Usage {
-    return { photos: 1, bytes: photo.size };
+  photo(bytes: number): Usage {
+    return { photos: 1, bytes };
   },
 
   /**
@@ -73,14 +82,6 @@ export const Usage = {
       (quota.maxPhotos ?? quota.maxBytes ?? 0) as number,
       amount.bytes,
     );
-  },
-
-  /** `current` less `amount`, never below zero (usage counted before the ledger existed is not in it). */
-  minus(current: Usage, amount: Usage): Usage {
-    return {
-      photos: Math.max(0, current.photos - amount.photos),
-      bytes: Math.max(0, current.bytes - amount.bytes),
-    };
   },
 
   /** Whether a quota sets any limit. */

@@ -189,6 +189,7 @@ describe('context of the hardening parameters', () => {
     [{ workerMaxConcurrency: '1' }, /workerMaxConcurrency/],
     [{ workerMaxConcurrency: '1001' }, /workerMaxConcurrency is 2 to 1000/],
     [{ quotaMaxBytes: '-5' }, /quotaMaxBytes/],
+    [{ quotaMaxPhotos: '8001' }, /quotaMaxPhotos is at most 8000/],
   ])('refuses %o', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

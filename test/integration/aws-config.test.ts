@@ -71,6 +71,7 @@ describe('the AWS configuration', () => {
     [{ UPLOAD_URL_EXPIRES_SECONDS: '86400' }, 'UPLOAD_URL_EXPIRES_SECONDS'],
     [{ MULTIPART_PART_BYTES: String(5 * 1024 * 1024 - 1) }, 'MULTIPART_PART_BYTES must be at least 5242880'],
     [{ PENDING_UPLOAD_GRACE_SECONDS: '0' }, 'PENDING_UPLOAD_GRACE_SECONDS'],
+    [{ QUOTA_MAX_PHOTOS: '8001' }, 'QUOTA_MAX_PHOTOS must be at most 8000'],
   ])('refuses %o, naming the variable', (change, message) => {
     expect(() => parseAwsConfig({ ...valid, ...change })).toThrow(message);
   });

@@ -44,7 +44,7 @@ export interface PhotoRepository {
   /**
    * Removes the record and returns it as it was, in one write; a missing one is
    * not an error and returns undefined. Of two concurrent deletes of a record,
-   * one gets it: that caller alone releases what the photo counted for.
+   * one gets it.
    */
   delete(ownerId: OwnerId, photoId: PhotoId): Promise<Photo | undefined>;
 }

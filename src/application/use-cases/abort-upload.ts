@@ -1,6 +1,5 @@
 import { PhotoNotFoundError, UploadAlreadyReceivedError } from '../../domain/errors.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import { Usage } from '../../domain/owner-usage.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
@@ -12,8 +11,8 @@ import type { UsageLedger } from '../ports/usage-ledger.js';
 /**
  * Cancels an upload that has not completed: aborts its multipart upload (every
  * part goes with it), deletes an original that landed but was not accepted
- * yet, then the photo, and releases what it counted against the owner's quota.
- * Nothing is left in storage. Once the upload has
+ * yet, releases what it counted against the owner's quota, then deletes the
+ * photo. Nothing is left in storage. Once the upload has
  * completed there is nothing to cancel (the photo is deleted as a photo);
  * another owner's upload is not found.
  */
@@ -36,8 +35,10 @@ export class AbortUpload {
     const upload = photo.upload?.multipart;
     if (upload) await this.multipart.abort(key, upload.uploadId);
     await this.blobs.deleteMany([key]);
-    const removed = await this.photos.delete(photo.ownerId, photo.id);
-    if (removed) await this.usage.release(removed.ownerId, Usage.of(removed));
+    // Released before the record goes: a retry finds the record and releases again, which
+    // changes nothing, and a record whose removal was answered with an error is released already.
+    await this.usage.release(photo.ownerId, photo.id);
+    await this.photos.delete(photo.ownerId, photo.id);
     return ok(undefined);
   }
 }

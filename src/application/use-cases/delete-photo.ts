@@ -1,6 +1,5 @@
 import { PhotoNotFoundError } from '../../domain/errors.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import { Usage } from '../../domain/owner-usage.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -26,8 +25,12 @@ import type { UsageLedger } from '../ports/usage-ledger.js';
  * table's point-in-time recovery keeps the record's history for 35 days. R2
  * and the memory store keep no versions: there the bytes are gone at once.
  *
- * What the photo counted against its owner's quota is released by the call
- * whose delete removed the record, so two deletes at once release it once.
+ * What the photo counted against its owner's quota is released, by its id,
+ * just before the record is removed: the ledger counts a photo off once
+ * however many deletes release it, and a retried delete completes a removal
+ * whose answer was lost. Only a delete that released and then failed to
+ * remove the record, and is never retried, leaves a record that no longer
+ * counts.
  */
 export class DeletePhoto {
   constructor(
@@ -61,8 +64,11 @@ export class DeletePhoto {
     const upload = photo.status === 'pending' ? photo.upload?.multipart : undefined;
     if (upload) await this.multipart.abort(StorageKeys.original(photo.ownerId, photo.id), upload.uploadId);
     await this.blobs.deleteMany([...keys]);
-    const removed = await this.photos.delete(photo.ownerId, photo.id);
-    if (removed) await this.usage.release(removed.ownerId, Usage.of(removed));
+    // Released before the record goes, by id (so once, however many deletes release it): should
+    // the removal be answered with an error, carried out or not, the photo is released already,
+    // and a retry that still finds the record releases again for nothing and removes it.
+    await this.usage.release(photo.ownerId, photo.id);
+    await this.photos.delete(photo.ownerId, photo.id);
     return ok(undefined);
   }
 }

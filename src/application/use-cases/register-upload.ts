@@ -9,9 +9,9 @@ import { type Limits, maxOriginalBytesOf } from '../../domain/limits.js';
 import { MediaKind } from '../../domain/media-kind.js';
 import { MultipartPlan } from '../../domain/multipart-plan.js';
 import type { OwnerId } from '../../domain/owner-id.js';
-import type { Usage } from '../../domain/owner-usage.js';
 import { PendingUpload } from '../../domain/pending-upload.js';
 import { Photo } from '../../domain/photo.js';
+import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { Clock } from '../ports/clock.js';
@@ -79,9 +79,10 @@ export function checkFilename(filename: string): Result<string, InvalidInputErro
  * threshold starts a multipart upload in storage, whose id the record keeps; a
  * smaller one gets a signed target that accepts exactly the declared bytes.
  *
- * The photo counts from here until its record is removed (DeletePhoto,
- * AbortUpload, SweepStaleUploads or the table's own expiry), which releases it;
- * if registering fails half-way, it is released at once.
+ * The photo counts, by its id, from here until its record is removed
+ * (DeletePhoto, AbortUpload, SweepStaleUploads or the table's own expiry),
+ * which releases it; if registering fails half-way and left no record, it is
+ * released at once.
  */
 export class RegisterUpload {
   constructor(
@@ -116,24 +117,39 @@ export class RegisterUpload {
     const limit = maxOriginalBytesOf(this.limits, kind);
     if (input.size > limit) return err(new FileTooLargeError(input.size, limit));
 
-    const counted: Usage = { photos: 1, bytes: input.size };
-    const reserved = await this.usage.reserve(input.ownerId, counted, this.limits.ownerQuota ?? {});
-    if (!reserved.ok) return reserved;
+    const id = this.ids.newPhotoId();
     try {
-      return ok(await this.register(input, filename.value, contentType.value));
+      // A reservation that throws may have been counted all the same (carried out, its answer lost).
+      const reserved = await this.usage.reserve(input.ownerId, id, input.size, this.limits.ownerQuota ?? {});
+      if (!reserved.ok) return reserved;
+      return ok(await this.register(input, id, filename.value, contentType.value));
     } catch (error) {
-      // Nothing was recorded: the photo does not count.
-      await this.usage.release(input.ownerId, counted);
+      await this.releaseUnrecorded(input.ownerId, id);
       throw error;
     }
   }
 
+  /**
+   * After registering failed: releases the photo unless its record is there.
+   * A save that failed may have been carried out (answered 500 after the
+   * write): that pending record counts until whatever removes it releases it
+   * (AbortUpload, SweepStaleUploads, the TTL purge), and releasing it here too
+   * would count it off while it is still kept. Should the check fail as well,
+   * the photo is released all the same: it then counts for nothing until its
+   * record goes (whose release then changes nothing), rather than forever for
+   * a record that is not there. The caller hears the first failure.
+   */
+  private async releaseUnrecorded(ownerId: OwnerId, id: PhotoId): Promise<void> {
+    const recorded = await this.photos.get(ownerId, id).catch(() => undefined);
+    if (!recorded) await this.usage.release(ownerId, id).catch(() => undefined);
+  }
+
   private async register(
     input: RegisterUploadInput,
+    id: PhotoId,
     filename: string,
     contentType: ContentType,
   ): Promise<{ photo: Photo; upload: UploadInstructions }> {
-    const id = this.ids.newPhotoId();
     const now = this.clock.now();
     const key = StorageKeys.original(input.ownerId, id);
     const grace = this.limits.pendingUploadGraceSeconds;

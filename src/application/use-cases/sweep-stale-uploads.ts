@@ -1,4 +1,3 @@
-import { Usage } from '../../domain/owner-usage.js';
 import { Photo } from '../../domain/photo.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -13,8 +12,8 @@ export const SWEEP_BATCH = 100;
 /**
  * Deletes photos whose upload expired and never completed, once their grace
  * period is over: the multipart upload with its parts, an original that
- * landed but was never accepted, then the record, releasing what the photo
- * counted against its owner's quota. Where the store has no
+ * landed but was never accepted, what the photo counted against its owner's
+ * quota, then the record. Where the store has no
  * expiry of its own (D1, memory) something runs it on a timer: the Worker's
  * cron trigger, the dev server's interval. On AWS DynamoDB's TTL deletes the
  * records and the bucket's lifecycle rules the objects; the table's stream
@@ -44,10 +43,11 @@ export class SweepStaleUploads {
       const key = StorageKeys.original(photo.ownerId, photo.id);
       if (photo.upload.multipart) await this.multipart.abort(key, photo.upload.multipart.uploadId);
       await this.blobs.deleteMany([key]);
+      // Released before the record goes (release is idempotent by id): should the delete fail,
+      // the next run finds the photo again and completes it; none is ever removed unreleased.
+      await this.usage.release(photo.ownerId, photo.id);
       const removed = await this.photos.delete(photo.ownerId, photo.id);
-      if (!removed) continue;
-      await this.usage.release(removed.ownerId, Usage.of(removed));
-      deleted++;
+      if (removed) deleted++;
     }
     return { deleted };
   }

@@ -4,7 +4,7 @@ import { defaultRenditionSettings, type RenditionSettings } from '../../domain/p
 import { parseAnalysisEnv } from './analysis-env.js';
 import { type AuthConfig, authConfig, authVars, originList, parseEnv, requireJwtVars } from './config-env.js';
 import type { CoreConfig } from './core-module.js';
-import { optionalLimit } from './upload-limits-env.js';
+import { optionalLimit, quotaPhotosLimit } from './upload-limits-env.js';
 
 /** Everything `npm run dev` needs, parsed once at start. */
 export interface DevConfig extends CoreConfig {
@@ -28,7 +28,7 @@ const Env = z
     ALLOWED_ORIGINS: originList('*'),
     URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     // The per-owner quota, off unless set: to try the page's answer to a full account.
-    QUOTA_MAX_PHOTOS: optionalLimit,
+    QUOTA_MAX_PHOTOS: quotaPhotosLimit,
     QUOTA_MAX_BYTES: optionalLimit,
     // Labels and moderation of uploads by the local models (the MODERATION_* variables apply).
     ANALYSIS: z.enum(['local', 'off']).default('local'),

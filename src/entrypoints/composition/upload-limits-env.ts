@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MiB } from '../../domain/byte-size.js';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
+import { MAX_QUOTA_PHOTOS } from '../../domain/owner-usage.js';
 import { positiveInt } from './config-env.js';
 
 /** A limit that is off unless set: absent, empty or 0 is no limit. */
@@ -8,6 +9,14 @@ export const optionalLimit = z.preprocess(
   (v) => (v === undefined || v === '' || v === '0' || v === 0 ? undefined : v),
   z.coerce.number().int().positive().optional(),
 );
+
+/**
+ * QUOTA_MAX_PHOTOS: a photo limit that is off unless set, and at most
+ * MAX_QUOTA_PHOTOS (what DynamoDB's ledger counts in an owner's one item).
+ */
+export const quotaPhotosLimit = optionalLimit.refine((v) => v === undefined || v <= MAX_QUOTA_PHOTOS, {
+  message: `must be at most ${MAX_QUOTA_PHOTOS}: the usage ledger counts an owner's photos in one DynamoDB item (400 KB)`,
+});
 
 /**
  * The variables of multipart and stale uploads, shared by the deployed
@@ -22,7 +31,7 @@ export const uploadLimitVars = {
     z.number().min(5 * MiB, 'must be at least 5242880 (5 MiB): S3 and R2 refuse smaller parts'),
   ),
   PENDING_UPLOAD_GRACE_SECONDS: positiveInt(defaultLimits.pendingUploadGraceSeconds),
-  QUOTA_MAX_PHOTOS: optionalLimit,
+  QUOTA_MAX_PHOTOS: quotaPhotosLimit,
   QUOTA_MAX_BYTES: optionalLimit,
 };
 

@@ -35,7 +35,7 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
   const photo = parsePurgedPhoto(record);
   if (!photo) return;
   const { released } = await releasePurgedUploads.execute({ photos: [photo] });
-  logger.info('purged upload released', { ownerId: photo.ownerId, size: photo.size, released });
+  logger.info('purged upload released', { ownerId: photo.ownerId, photoId: photo.id, released });
 }
 
 /**
