@@ -1,6 +1,8 @@
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { defaultLimits } from '../../src/domain/limits.js';
+import { pageLimitsOf } from '../../src/entrypoints/composition/config-env.js';
 import { Alarms } from './alarms.js';
 import { AnalysisProcessing, type ModerationSettings } from './analysis.js';
 import { Api, type ApiThrottle } from './api.js';
@@ -187,6 +189,8 @@ export class PixportStack extends Stack {
         auth: this.auth.pageConfig,
         analysis: this.analysis !== undefined,
         video: this.video !== undefined,
+        // The http Lambda enforces the domain's defaults (no MAX_ORIGINAL_BYTES is set on it).
+        limits: pageLimitsOf(defaultLimits),
       },
     });
 

@@ -709,6 +709,11 @@ describe('delivery', () => {
       apiBase: '/api',
       analysis: true,
       video: true,
+      // What the http Lambda enforces: the domain's defaults, as nothing sets MAX_ORIGINAL_BYTES on it.
+      limits: {
+        maxOriginalBytes: defaultLimits.maxOriginalBytes,
+        video: { maxBytes: defaultLimits.video.maxBytes },
+      },
       auth: {
         mode: 'jwt',
         issuer: `https://\${${idOf(s.stack.auth.userPool as IConstruct)}.ProviderURL}`,

@@ -27,13 +27,20 @@ describe('parseCloudflareConfig', () => {
   });
 
   it("serves the page's sign-in settings, redirecting to the page's own origin unless told otherwise", () => {
-    const auth = parseCloudflareConfig({ URL_SIGNING_SECRET: secret, ...jwtVars }).auth;
+    const parsed = parseCloudflareConfig({
+      URL_SIGNING_SECRET: secret,
+      ...jwtVars,
+      MAX_ORIGINAL_BYTES: '1000000',
+    });
+    const { auth, limits } = parsed;
     expect(
-      pageConfigFor(auth, 'https://photos.example/config.json', { analysis: true, video: false }),
+      pageConfigFor(auth, 'https://photos.example/config.json', { analysis: true, video: false, limits }),
     ).toEqual({
       apiBase: '',
       analysis: true,
       video: false,
+      // What the Worker enforces, so the page refuses a larger file before sending it.
+      limits: { maxOriginalBytes: 1_000_000, video: { maxBytes: limits.video.maxBytes } },
       auth: {
         mode: 'jwt',
         issuer: 'https://issuer.example/',
@@ -52,7 +59,11 @@ describe('parseCloudflareConfig', () => {
       OIDC_SIGN_UP_ENDPOINT: 'https://login.example/signup',
     }).auth;
     expect(
-      pageConfigFor(cognito, 'https://photos.example/config.json', { analysis: true, video: false }).auth,
+      pageConfigFor(cognito, 'https://photos.example/config.json', {
+        analysis: true,
+        video: false,
+        limits: parsed.limits,
+      }).auth,
     ).toEqual({
       mode: 'jwt',
       issuer: 'https://issuer.example/',
@@ -73,15 +84,16 @@ describe('parseCloudflareConfig', () => {
   });
 
   it('takes dev mode from AUTH_MODE=dev, and always wants a long enough signing secret', () => {
-    const dev = parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret }).auth;
+    const { auth: dev, limits } = parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: secret });
     expect(dev).toEqual({ mode: 'dev' });
     expect(
-      pageConfigFor(dev, 'https://photos.example/config.json', { analysis: false, video: false }),
+      pageConfigFor(dev, 'https://photos.example/config.json', { analysis: false, video: false, limits }),
     ).toEqual({
       apiBase: '',
       auth: { mode: 'dev' },
       analysis: false,
       video: false,
+      limits: { maxOriginalBytes: limits.maxOriginalBytes, video: { maxBytes: limits.video.maxBytes } },
     });
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev' })).toThrow(/URL_SIGNING_SECRET is required/);
     expect(() => parseCloudflareConfig({ AUTH_MODE: 'dev', URL_SIGNING_SECRET: 'short' })).toThrow(

@@ -64,6 +64,7 @@ function runtime(env: WorkerEnv): Runtime {
       pageConfigFor(config.auth, c.req.url, {
         analysis: env.AI !== undefined && env.ANALYSIS_JOBS !== undefined,
         video: config.videoRefusal === undefined,
+        limits: config.limits,
       }),
       200,
       { 'Cache-Control': 'no-cache' },

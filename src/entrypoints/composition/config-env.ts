@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import type { Limits } from '../../domain/limits.js';
 import { devIdentity, type IdentityResolver, jwtIdentity } from '../http/identity.js';
 
 // The pieces every runtime's configuration shares: how a bad variable is
@@ -126,7 +127,25 @@ export type PageConfig = {
   readonly analysis: boolean;
   /** Whether videos are accepted: the page offers them in its picker only then. */
   readonly video: boolean;
+  /** The largest original the service takes, per kind: the page refuses a larger file before sending it. */
+  readonly limits: PageLimits;
 };
+
+/** The upload limits the page checks a file against, as config.json says them. */
+export interface PageLimits {
+  readonly maxOriginalBytes: number;
+  readonly video: { readonly maxBytes: number };
+}
+
+/**
+ * The page's limits from the service's: what it says must be what the API
+ * enforces, or the page would send files only to see them refused.
+ *
+ * @example pageLimitsOf(defaultLimits) // { maxOriginalBytes: 52428800, video: { maxBytes: 2147483648 } }
+ */
+export function pageLimitsOf(limits: Pick<Limits, 'maxOriginalBytes' | 'video'>): PageLimits {
+  return { maxOriginalBytes: limits.maxOriginalBytes, video: { maxBytes: limits.video.maxBytes } };
+}
 
 /**
  * The page's `config.json` for a request to it: the API is on the same
@@ -135,19 +154,19 @@ export type PageConfig = {
  * The API's audience and key set stay out: the page has no use for them.
  *
  * @example
- * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url, { analysis, video })));
+ * app.get('/config.json', (c) => c.json(pageConfigFor(config.auth, c.req.url, { analysis, video, limits })));
  */
 export function pageConfigFor(
   auth: AuthConfig,
   requestUrl: string,
-  { analysis, video }: { analysis: boolean; video: boolean },
+  { analysis, video, limits }: { analysis: boolean; video: boolean; limits: Limits },
 ): PageConfig {
-  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' }, analysis, video };
+  const page = { analysis, video, limits: pageLimitsOf(limits) };
+  if (auth.mode === 'dev') return { apiBase: '', auth: { mode: 'dev' }, ...page };
   const pageUrl = auth.redirectUri ?? `${new URL(requestUrl).origin}/`;
   return {
     apiBase: '',
-    analysis,
-    video,
+    ...page,
     auth: {
       mode: 'jwt',
       issuer: auth.issuer,

@@ -225,7 +225,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // What the gallery page asks for beside itself.
   app.get('/config.json', (c) =>
     c.json(
-      pageConfigFor(options.auth, c.req.url, { analysis: options.analyzer !== undefined, video: true }),
+      pageConfigFor(options.auth, c.req.url, {
+        analysis: options.analyzer !== undefined,
+        video: true,
+        limits: container.get(T.Limits),
+      }),
       200,
       {
         'Cache-Control': 'no-cache',

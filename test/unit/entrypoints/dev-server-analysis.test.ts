@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultLimits } from '../../../src/domain/limits.js';
 import type { PhotoJson } from '../../../src/entrypoints/http/schemas.js';
 import type { DevServer } from '../../../src/entrypoints/node/dev-server.js';
 import { startLocalDevServer } from '../../support/dev-server.js';
@@ -56,7 +57,7 @@ describe('the dev server analyses uploads when given an analyzer', () => {
     expect(byLabel.items.map((p) => p.id)).toEqual([dog]);
     // The page is told to wait for analyses.
     expect(await get(server, '/config.json')).toMatchObject({ analysis: true, video: true });
-  });
+  }, 30_000);
 
   it('retries an analysis that fails as a service does, without holding up the thumbnail', async () => {
     const analyzer = new ScriptedImageAnalyzer({ throw: 'model crashed' }, analyses.dog);
@@ -68,17 +69,22 @@ describe('the dev server analyses uploads when given an analyzer', () => {
     const photo: PhotoJson = await get(server, `/photos/${id}`);
     expect(photo.labels?.map((l) => l.name)).toContain('Dog');
     expect(analyzer.seen).toHaveLength(2);
-  });
+  }, 30_000);
 
   it('has no analysis queue without an analyzer, and leaves photos unanalysed', async () => {
-    server = await startLocalDevServer();
+    const limits = { ...defaultLimits, maxOriginalBytes: 2_000_000 };
+    server = await startLocalDevServer({ limits });
     expect(server.analysisQueue).toBeUndefined();
-    expect(await get(server, '/config.json')).toMatchObject({ analysis: false });
+    // The page is told the limits the server enforces, so it refuses a larger file before sending it.
+    expect(await get(server, '/config.json')).toMatchObject({
+      analysis: false,
+      limits: { maxOriginalBytes: 2_000_000, video: { maxBytes: defaultLimits.video.maxBytes } },
+    });
     const id = await upload(server, 'plain.jpg');
     await settled(server);
     const photo: PhotoJson = await get(server, `/photos/${id}`);
     expect(photo.status).toBe('ready');
     expect(photo.labels).toBeUndefined();
     expect(photo.analysis).toBeUndefined();
-  });
+  }, 30_000);
 });
