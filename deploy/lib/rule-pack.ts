@@ -72,11 +72,16 @@ export function acknowledgeRulePackFindings(stack: PixportStack): AcknowledgedFi
     appFunction(video.probe, { prefixes: ['originals/*'] });
     appFunction(video.record, { prefixes: ['renditions/*'] });
     const mediaConvert = video.mediaConvertRole.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
-    for (const p of ['originals/*', 'renditions/*/video.mp4', 'renditions/*/poster.*.jpg']) {
+    for (const p of [
+      'originals/*',
+      'renditions/*/video.mp4',
+      'renditions/*/poster.*.jpg',
+      'renditions/*/frame.*.jpg',
+    ]) {
       ack(
         mediaConvert,
         prefix(p),
-        `${REASONS.photoPrefix} MediaConvert writes only a video's MP4 (video.mp4) and its frame captures (poster.NNNNNNN.jpg).`,
+        `${REASONS.photoPrefix} MediaConvert writes only a video's MP4 (video.mp4) and its frame captures (the poster's, poster.NNNNNNN.jpg, and the frames sampled for analysis, frame.NNNNNNN.jpg).`,
       );
     }
     const workflow = video.stateMachine.role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
