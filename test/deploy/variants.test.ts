@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readContext } from '../../deploy/lib/context.js';
+import { defaultLimits } from '../../src/domain/limits.js';
 import { asSub, onlyResource, pageConfigOf, resourcesOf, type Synthesized, synthesize } from './synth.js';
 
 describe('with an existing issuer, a custom domain, extra origins and an alarm email', () => {
@@ -53,6 +54,10 @@ describe('with an existing issuer, a custom domain, extra origins and an alarm e
       apiBase: '/api',
       analysis: true,
       video: true,
+      limits: {
+        maxOriginalBytes: defaultLimits.maxOriginalBytes,
+        video: { maxBytes: defaultLimits.video.maxBytes },
+      },
       auth: {
         mode: 'jwt',
         issuer: 'https://id.example.com/',
