@@ -25,7 +25,8 @@ describe('MultipartPlan.of', () => {
       const sizes = Array.from({ length: plan.partCount }, (_, i) => MultipartPlan.sizeOf(plan, i + 1));
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(bytes);
       expect(plan.partCount).toBeLessThanOrEqual(MAX_PARTS);
-      for (const s of sizes.slice(0, -1)) expect(s).toBe(plan.partSize);
+      // One comparison per part, then one assertion: up to 10,000 parts, a hundred runs.
+      expect(sizes.slice(0, -1).filter((s) => s !== plan.partSize)).toEqual([]);
       expect(sizes.at(-1)).toBeGreaterThanOrEqual(1);
       expect(sizes.at(-1)).toBeLessThanOrEqual(plan.partSize);
       // The configured size is kept unless 10,000 parts of it would not hold the file.
