@@ -11,7 +11,9 @@ import { startLocalDevServer } from '../test/support/dev-server.js';
  * `npm run bench:api`: throughput and tail latency of the dev server's API
  * against a bare hono app on the same Node, in the same session, so the ratio
  * says what Pixport's own work costs (identity, validation, listing, signing
- * 24 photos x 4 URLs) rather than what the machine or hono cost.
+ * 24 photos x 4 URLs) rather than what the machine or hono cost. The target
+ * (issue 19) compares GET /photos with a bare handler sending the same JSON:
+ * at least 0.5x its req/s, with a p99 of at most 20 ms.
  *
  * The servers run on this thread; autocannon fires from a worker thread, so
  * the load generator does not steal the event loop it is measuring. Targets
@@ -51,6 +53,9 @@ const GALLERY_OWNER = 'bench-gallery';
 // POST /uploads creates a pending photo per request: another owner, so the gallery stays at 100.
 const UPLOAD_OWNER = 'bench-uploads';
 const RESULTS = new URL('./results/api.md', import.meta.url);
+const SAME_JSON = 'bare hono app, GET /photos JSON';
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 20;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -127,8 +132,9 @@ try {
 
   const targets: Target[] = [
     { name: 'bare hono app (GET /)', options: { url: bareUrl } },
-    // Not a target: the same response body from a bare handler, to separate transport from work.
-    { name: 'bare hono app, GET /photos JSON', options: { url: `${bareUrl}same-json` } },
+    // The same response body from a bare handler: what GET /photos is measured against, so
+    // serialising and sending 27 KiB is not counted as Pixport's work.
+    { name: SAME_JSON, options: { url: `${bareUrl}same-json` } },
     {
       name: 'GET /photos (24 of 100)',
       options: { url: `${server.url}/photos`, headers: { 'X-Owner-Id': GALLERY_OWNER } },
@@ -171,16 +177,25 @@ try {
     };
   });
   const reference = summary[0]?.rps ?? 1;
+  const sameJson = summary.find((s) => s.name === SAME_JSON)?.rps ?? 1;
   const gallery = summary.find((s) => s.name.startsWith('GET /photos'));
 
   const rows = summary.map(
     (s) =>
-      `| ${s.name} | ${Math.round(s.rps)} | ${(s.rps / reference).toFixed(2)}x | ${s.p50} | ${s.p99} | ${s.failed} |`,
+      `| ${s.name} | ${Math.round(s.rps)} | ${(s.rps / reference).toFixed(2)}x | ${(s.rps / sameJson).toFixed(2)}x | ${s.p50} | ${s.p99} | ${s.failed} |`,
+  );
+  // The verdict pairs the two within each round (they run minutes apart at most, under the
+  // same neighbours) and takes the median of those ratios: steadier than a ratio of medians.
+  const sameJsonRuns = samples.get(SAME_JSON) ?? [];
+  const ratio = median(
+    (gallery ? (samples.get(gallery.name) ?? []) : []).map(
+      (r, i) => r.requests.average / (sameJsonRuns[i]?.requests.average ?? Number.POSITIVE_INFINITY),
+    ),
   );
   const verdict = gallery
-    ? `GET /photos: ${(gallery.rps / reference).toFixed(2)}x the bare app (target >= 0.5x: ${
-        gallery.rps / reference >= 0.5 ? 'met' : 'MISSED'
-      }), p99 ${gallery.p99} ms (target <= 20 ms: ${gallery.p99 <= 20 ? 'met' : 'MISSED'}).`
+    ? `GET /photos: ${ratio.toFixed(2)}x the bare handler sending the same JSON, median of the rounds' ratios (target >= ${TARGET_RATIO}x: ${
+        ratio >= TARGET_RATIO ? 'met' : 'MISSED'
+      }), p99 ${gallery.p99} ms (target <= ${TARGET_P99_MS} ms: ${gallery.p99 <= TARGET_P99_MS ? 'met' : 'MISSED'}).`
     : '';
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   // Other work on the machine skews every row alike, but it shows in p99 first: say how busy it was.
@@ -196,8 +211,8 @@ try {
     `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 2 s warm-up; medians over the rounds.`,
     `Servers on the main thread of one process, autocannon in a worker thread. GET /photos lists 24 of ${PHOTOS} ready photos (${urlsPerPage} signed URLs, ${bodyKiB} KiB of JSON per response); the second bare row sends that same JSON from a bare handler; POST /uploads registers a 2.3 MB JPEG (JSON in, pending photo and signed PUT target out).`,
     '',
-    '| target | req/s | vs bare | p50 ms | p99 ms | non-2xx/errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| target | req/s | vs bare | vs same JSON | p50 ms | p99 ms | non-2xx/errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     verdict,

@@ -36,6 +36,14 @@ export interface PartGrant {
 
 const encoder = new TextEncoder();
 
+/** A signed GET URL and what it was signed for. */
+interface SignedGet {
+  readonly exp: number;
+  readonly downloadName: string | undefined;
+  readonly contentType: string | undefined;
+  readonly url: string;
+}
+
 // Bounds the memory of the signed-URL cache; it is simply emptied when full.
 const MAX_CACHED_URLS = 10_000;
 
@@ -58,7 +66,9 @@ export class HmacUrlSigner implements UrlSigner {
   private readonly key: Promise<CryptoKey>;
   private readonly getTtl: number;
   private readonly uploadTtl: number;
-  private readonly signedGets = new Map<string, string>();
+  private readonly getStep: number;
+  // The last URL signed for each key: a listing signs the same keys again and again.
+  private readonly signedGets = new Map<string, SignedGet>();
 
   constructor(
     private readonly config: HmacUrlSignerConfig,
@@ -74,6 +84,7 @@ export class HmacUrlSigner implements UrlSigner {
       ['sign', 'verify'],
     );
     this.getTtl = config.getTtlSeconds ?? 900;
+    this.getStep = Math.max(1, Math.floor(this.getTtl / 4));
     this.uploadTtl = config.uploadTtlSeconds ?? 900;
   }
 
@@ -82,21 +93,31 @@ export class HmacUrlSigner implements UrlSigner {
     return this.uploadTtl;
   }
 
-  async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+  // Not `async`: a URL from the cache is handed back without an async function's
+  // machinery, which a gallery page would run for each of its hundred URLs.
+  signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
     // Expiries are rounded up to a step of a quarter of the TTL, so the same
     // object gets the same URL for a while: a gallery listed twice reuses its
     // URLs (the browser's cache of immutable renditions then works), and the
     // signature is computed once per step instead of once per listing.
-    const step = Math.max(1, Math.floor(this.getTtl / 4));
-    const exp = Math.ceil(this.expiry(this.getTtl) / step) * step;
-    // No field can hold a newline (keys are built from ids, names are checked), so it separates them.
-    const cacheKey = `${key}\n${exp}\n${options.downloadName ?? ''}\n${options.contentType ?? ''}`;
-    const cached = this.signedGets.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const url = await this.buildGet(key, exp, options);
-    if (this.signedGets.size >= MAX_CACHED_URLS) this.signedGets.clear();
-    this.signedGets.set(cacheKey, url);
-    return url;
+    const exp = Math.ceil(this.expiry(this.getTtl) / this.getStep) * this.getStep;
+    const { downloadName, contentType } = options;
+    // Keyed by the key alone, which a listing passes as the same string each time (its
+    // hash is kept), rather than by a string built per call and hashed again.
+    const cached = this.signedGets.get(key);
+    if (
+      cached !== undefined &&
+      cached.exp === exp &&
+      cached.downloadName === downloadName &&
+      cached.contentType === contentType
+    ) {
+      return Promise.resolve(cached.url);
+    }
+    return this.buildGet(key, exp, options).then((url) => {
+      if (this.signedGets.size >= MAX_CACHED_URLS) this.signedGets.clear();
+      this.signedGets.set(key, { exp, downloadName, contentType, url });
+      return url;
+    });
   }
 
   private async buildGet(

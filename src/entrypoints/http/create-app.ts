@@ -1,6 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import type { AbortUpload } from '../../application/use-cases/abort-upload.js';
 import type { CompleteUpload } from '../../application/use-cases/complete-upload.js';
 import type { DeletePhoto } from '../../application/use-cases/delete-photo.js';
@@ -13,11 +11,13 @@ import type { UploadPhoto } from '../../application/use-cases/upload-photo.js';
 import type { Limits } from '../../domain/limits.js';
 import type { RenditionSettings } from '../../domain/presets.js';
 import type { AppEnv } from './app-env.js';
+import { cors } from './cors.js';
 import { type FilesRoutesDeps, filesRoutes } from './files-routes.js';
 import type { IdentityResolver } from './identity.js';
 import { openApiDocument } from './openapi.js';
 import { photoRoutes } from './photo-routes.js';
 import { problemResponse, toProblem } from './problem.js';
+import { requestId } from './request-id.js';
 import { jsonLog, type Log, requestLog } from './request-log.js';
 import { unmatched } from './unmatched.js';
 import { uploadRoutes } from './upload-routes.js';
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(requestLog(log));
   app.use(
     cors({
-      origin: deps.allowedOrigins.includes('*') ? '*' : [...deps.allowedOrigins],
+      origins: deps.allowedOrigins,
       allowHeaders: ['Authorization', 'Content-Type', 'X-Owner-Id'],
       allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       // ETag: a part PUT to `/files` answers with it, and completing a multipart upload needs it back.

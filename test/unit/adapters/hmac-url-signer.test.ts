@@ -174,4 +174,20 @@ describe('HmacUrlSigner', () => {
     expectOk(await signer.verify('GET', KEY, parse(later).params));
     expect(await signer.signGet(KEY, { downloadName: 'a.jpg' })).not.toBe(later);
   });
+
+  it.each([
+    ['a download name', { downloadName: 'a.jpg' }, { downloadName: 'b.jpg' }],
+    ['a content type', { contentType: 'image/jpeg' }, { contentType: 'image/png' }],
+    ['options or none', { downloadName: 'a.jpg', contentType: 'image/jpeg' }, {}],
+  ])('grants what each call asked for when one key is signed with %s in turn', async (_, a, b) => {
+    const { signer } = make();
+    for (const options of [a, b, a, b]) {
+      const { key, params } = parse(await signer.signGet(KEY, options));
+      expect(expectOk(await signer.verify('GET', key, params))).toEqual({
+        method: 'GET',
+        key: KEY,
+        ...options,
+      });
+    }
+  });
 });
