@@ -7,9 +7,9 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { FaultCounts, FaultProxy, FaultService } from '../../test/support/fault-proxy.js';
 import { type Census, type CensusSources, queueDepth, takeCensus } from './census.js';
 import type { EventSource, EventSourceStats } from './event-source.js';
-import type { FaultCounts, FaultProxy, FaultService } from './fault-proxy.js';
 import { type ClientStats, type HttpHandler, uploadAll } from './upload-clients.js';
 
 /** One phase's figures: the state it left and what happened on the way. */

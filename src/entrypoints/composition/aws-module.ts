@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContainerModule } from 'inversify';
 import { DynamoDbPhotoRepository } from '../../adapters/aws/dynamodb-photo-repository.js';
 import { DynamoDbUsageLedger } from '../../adapters/aws/dynamodb-usage-ledger.js';
+import { QuotaFreeRetryStrategy } from '../../adapters/aws/quota-free-retry-strategy.js';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store.js';
 import { S3MultipartUploads } from '../../adapters/aws/s3-multipart-uploads.js';
 import { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
@@ -24,7 +25,7 @@ export interface AwsAdapterOptions {
 /**
  * S3 (multipart uploads too), SQS and DynamoDB behind the ports. Clients are made once per container
  * (per Lambda instance) and on first use, so the http Lambda that never
- * touches a client does not build it.
+ * touches a client does not build it. Each retries with {@link QuotaFreeRetryStrategy}.
  *
  * No endpoint is set here: the SDK takes `AWS_ENDPOINT_URL_*` from the
  * environment itself. For the same reason the SQS client uses the resolved
@@ -36,12 +37,17 @@ export interface AwsAdapterOptions {
  */
 export function awsAdapters(config: AwsConfig, options: AwsAdapterOptions = {}): ContainerModule {
   const instrument = options.instrument ?? (<C>(client: C) => client);
+  // One stateless strategy for every client: more attempts than the SDK's and no retry quota
+  // to run dry under sustained faults (why, and how it fits the functions' timeouts: its file).
+  const retryStrategy = new QuotaFreeRetryStrategy();
+  const retries = { retryStrategy, maxAttempts: retryStrategy.maxAttempts };
   return new ContainerModule(({ bind }) => {
     bind(T.S3Client)
       .toResolvedValue(() =>
         instrument(
           new S3Client({
             region: config.region,
+            ...retries,
             forcePathStyle: config.forcePathStyle,
             // Presigned PUTs must not carry a checksum of the (empty) body they were signed with.
             requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -52,11 +58,11 @@ export function awsAdapters(config: AwsConfig, options: AwsAdapterOptions = {}):
       .inSingletonScope();
     bind(T.SQSClient)
       .toResolvedValue(() =>
-        instrument(new SQSClient({ region: config.region, useQueueUrlAsEndpoint: false })),
+        instrument(new SQSClient({ region: config.region, useQueueUrlAsEndpoint: false, ...retries })),
       )
       .inSingletonScope();
     bind(T.DynamoDBClient)
-      .toResolvedValue(() => instrument(new DynamoDBClient({ region: config.region })))
+      .toResolvedValue(() => instrument(new DynamoDBClient({ region: config.region, ...retries })))
       .inSingletonScope();
 
     bind(T.BlobStore)

@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 /** The AWS services the proxies stand in front of; each answers a fault in its own protocol. */
 export type FaultService = 's3' | 'sqs' | 'dynamodb';
 
+/** How a call fails: answered 500 before it is carried out, or carried out and then answered 500. */
+export type Fault = 'before' | 'after';
+
 /** What one proxy did: calls seen, and the faults it made of them. */
 export interface FaultCounts {
   calls: number;
@@ -43,6 +46,12 @@ export interface FaultProxyOptions {
   /** Share of calls that fail, 0-1; half of them before, half after being carried out. */
   readonly rate: number;
   readonly random: () => number;
+  /**
+   * Decides instead of `rate` and `random` which calls fail and how, by their
+   * order of arrival (0, 1, ...): a fixed pattern, for a test whose outcome must
+   * not depend on a draw.
+   */
+  readonly schedule?: (call: number) => Fault | undefined;
   /** Told of every call the upstream carried out, faulted or not (for S3 notifications, kills). */
   readonly onForwarded?: (call: ForwardedCall) => void;
 }
@@ -115,7 +124,8 @@ const readBody = async (stream: IncomingMessage): Promise<Buffer> => {
  * An HTTP proxy on 127.0.0.1, port 0, in front of one emulator endpoint. Each
  * call draws from `random`: with probability `rate` it fails, and a second
  * draw picks how: answered 500 at once without reaching the upstream, or
- * forwarded, carried out, its answer thrown away and 500 sent instead. The
+ * forwarded, carried out, its answer thrown away and 500 sent instead (or
+ * `schedule` says, by the call's number). The
  * request is passed on untouched (Host included, so SigV4 signatures made for
  * the proxy's address still verify behind it).
  *
@@ -147,10 +157,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }),
   };
 
+  function decide(call: number): Fault | undefined {
+    if (options.schedule) return options.schedule(call);
+    if (options.random() >= proxy.rate) return undefined;
+    return options.random() < 0.5 ? 'before' : 'after';
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    counts.calls++;
-    const fault = options.random() < proxy.rate ? (options.random() < 0.5 ? 'before' : 'after') : undefined;
+    const fault = decide(counts.calls++);
     if (fault === 'before') {
       counts.failedBefore++;
       return answerFault(options.service, req, res);
