@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
 import { OwnerId } from '../../domain/owner-id.js';
 import { PhotoId } from '../../domain/photo-id.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MiB } from '../../domain/byte-size.js';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { MAX_QUOTA_PHOTOS } from '../../domain/owner-usage.js';

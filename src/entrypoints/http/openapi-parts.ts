@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Small builders of OpenAPI objects, shared by the API's paths and the /files routes'.
 

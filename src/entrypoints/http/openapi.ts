@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContentType } from '../../domain/content-type.js';
 import { type Limits, maxUploadBytes } from '../../domain/limits.js';
 import { PhotoId } from '../../domain/photo-id.js';

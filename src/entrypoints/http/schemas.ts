@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_PAGE_SIZE } from '../../application/use-cases/list-gallery.js';
 import { MAX_PARTS, MAX_PARTS_PER_SIGNING } from '../../domain/multipart-plan.js';
 

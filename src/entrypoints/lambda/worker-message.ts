@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThumbnailJobMessage } from '../../adapters/wire/thumbnail-job-message.js';
 import type { ThumbnailJob } from '../../application/ports/thumbnail-queue.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
