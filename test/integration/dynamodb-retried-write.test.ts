@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbPhotoRepository } from '../../src/adapters/aws/dynamodb-photo-repository.js';
 import { VersionConflictError } from '../../src/domain/errors.js';
 import { Photo } from '../../src/domain/photo.js';
+import { type DynamoDbAnswerProxy, startDynamoDbAnswerProxy } from '../support/dynamodb-answer-proxy.js';
 import { pendingPhoto, uniqueOwner } from '../support/fixtures.js';
 
 /**
@@ -15,66 +14,30 @@ import { pendingPhoto, uniqueOwner } from '../support/fixtures.js';
  */
 
 const aws = inject('aws');
-const upstream = new URL(aws.dynamodbEndpoint);
-let server: Server;
 let client: DynamoDBClient;
 let repo: DynamoDbPhotoRepository;
 /** The next PutItem is forwarded, carried out, and answered 500 InternalServerError. */
 let loseNextPutAnswer = false;
 
-const read = async (stream: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
+let proxy: DynamoDbAnswerProxy;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const body = await read(req);
-    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        resolve,
-      );
-      out.on('error', reject);
-      out.end(body);
-    });
-    const lose = loseNextPutAnswer && req.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem';
-    if (lose) {
-      loseNextPutAnswer = false;
-      await read(answer);
-      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-          message: 'Internal server error',
-        }),
-      );
-      return;
-    }
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
+  proxy = await startDynamoDbAnswerProxy(aws.dynamodbEndpoint, ({ target }) => {
+    if (!loseNextPutAnswer || target !== 'PutItem') return 'pass';
+    loseNextPutAnswer = false;
+    return 'lose';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   client = new DynamoDBClient({
     region: aws.region,
     credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
   });
   repo = new DynamoDbPhotoRepository(client, { tableName: aws.table });
 });
 
 afterAll(async () => {
   client.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await proxy.close();
 });
 
 describe('DynamoDbPhotoRepository.save when a carried-out PutItem is answered 500 and retried', () => {

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,6 +8,7 @@ import {
 } from '../../src/adapters/aws/dynamodb-usage-ledger.js';
 import { QuotaExceededError } from '../../src/domain/errors.js';
 import type { OwnerId } from '../../src/domain/owner-id.js';
+import { type DynamoDbAnswerProxy, startDynamoDbAnswerProxy } from '../support/dynamodb-answer-proxy.js';
 import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
 
 /**
@@ -22,8 +21,6 @@ import { photoIdAt, uniqueOwner } from '../support/fixtures.js';
  */
 
 const aws = inject('aws');
-const upstream = new URL(aws.dynamodbEndpoint);
-let server: Server;
 let client: DynamoDBClient;
 let direct: DynamoDBClient;
 let ledger: DynamoDbUsageLedger;
@@ -35,56 +32,28 @@ const lose = { written: 0, any: 0 };
 /** UpdateItems that reached dynalite. */
 let updatesForwarded = 0;
 
-const read = async (stream: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
+let proxy: DynamoDbAnswerProxy;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const body = await read(req);
-    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        resolve,
-      );
-      out.on('error', reject);
-      out.end(body);
-    });
-    const update = req.headers['x-amz-target'] === 'DynamoDB_20120810.UpdateItem';
-    if (update) updatesForwarded++;
-    const written = answer.statusCode === 200;
-    if (update && (lose.any > 0 || (written && lose.written > 0))) {
-      if (lose.any > 0) lose.any--;
-      else lose.written--;
-      await read(answer);
-      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-          message: 'Internal server error',
-        }),
-      );
-      return;
+  proxy = await startDynamoDbAnswerProxy(aws.dynamodbEndpoint, ({ target, status }) => {
+    if (target !== 'UpdateItem') return 'pass';
+    updatesForwarded++;
+    if (lose.any > 0) {
+      lose.any--;
+      return 'lose';
     }
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
+    if (status === 200 && lose.written > 0) {
+      lose.written--;
+      return 'lose';
+    }
+    return 'pass';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   const common = {
     region: aws.region,
     credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
   };
   // Three attempts (the SDK's default for DynamoDB varies with its version), a 500 retried.
-  client = new DynamoDBClient({ ...common, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 3 });
+  client = new DynamoDBClient({ ...common, endpoint: proxy.endpoint, maxAttempts: 3 });
   direct = new DynamoDBClient({ ...common, endpoint: aws.dynamodbEndpoint });
   ledger = new DynamoDbUsageLedger(client, { tableName: aws.table });
 });
@@ -92,8 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client.destroy();
   direct.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await proxy.close();
 });
 
 /** Runs `work` with the answers of its next UpdateItems lost as told; how many UpdateItems it sent. */
