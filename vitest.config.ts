@@ -34,6 +34,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Many unit tests render with wasm-vips: a fresh worker's first render costs 1.5-2 s of
+          // CPU, which a shared, loaded machine stretched past the 5 s default. A hang guard, not a limit.
+          testTimeout: 20_000,
         },
       },
       {
