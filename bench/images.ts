@@ -1,6 +1,12 @@
 /**
  * Image benchmark: `npm run bench` (tsx bench/images.ts).
  *
+ * 0. Targets of issue 19 on a 12 MP baseline JPEG, synthetic and real (a
+ *    Debian wallpaper photograph, fetched by bench/debian-wallpapers.ts): the
+ *    pipeline at the default efforts against sharp at the same settings and
+ *    against itself at effort 4 everywhere (as it was), with bytes and SSIM;
+ *    printed last as met or missed. BENCH_TARGETS_ONLY=1 runs only this part
+ *    and prints it without writing the report.
  * 1. Speed: on generated photo-like JPEGs of ~2, 12 and 24 MP, baseline and
  *    progressive, makes the default preset set three ways, interleaved in one
  *    process so machine noise hits all alike:
@@ -8,6 +14,7 @@
  *      - processor: the same through WasmVipsImageProcessor (worker thread, copies),
  *      - per-preset: one wasm-vips thumbnailBuffer call per preset,
  *      - sharp: one sharp pipeline per preset (native libvips), sharp.concurrency(1).
+ *    Every path encodes each preset at its WebP effort (4 where none is set).
  *    All single threaded; medians of BENCH_ITERATIONS runs (default 5).
  *    Two more columns split the work: decode times the pipeline's decode alone
  *    (shrink-on-load to the largest preset, oriented, in memory), encode times
@@ -47,6 +54,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RenditionSettings } from '../src/domain/presets.js';
 
 /** The installed version of a package, for the results' header. */
 const versionOf = (name: string): string =>
@@ -64,8 +72,11 @@ const SOAK_COUNT = Number(process.env.SOAK_COUNT ?? 1000);
 const SOAK_NO_RECYCLE_COUNT = Number(process.env.SOAK_NO_RECYCLE_COUNT ?? 120);
 const SAMPLE_EVERY = Number(process.env.SOAK_SAMPLE_EVERY ?? 100);
 const HEIC_ONLY = process.env.BENCH_HEIC_ONLY === '1';
+const TARGETS_ONLY = process.env.BENCH_TARGETS_ONLY === '1';
 const HEIC_SOAK_COUNT = Number(process.env.HEIC_SOAK_COUNT ?? 20);
 const MAX_PIXELS = 50_000_000;
+/** The WebP effort libvips and sharp use when none is given, and every preset's before issue 19. */
+const LIBVIPS_EFFORT = 4;
 
 interface Photo {
   readonly name: string;
@@ -96,6 +107,8 @@ const SOAK_PHOTOS: Photo[] = [
 
 /** The photo the HEIC part encodes as HEIC: the 12 MP baseline JPEG of the speed part. */
 const HEIC_PHOTO: Photo = photo(4000, 3000, false);
+/** The Debian wallpaper (4224x3168, a dragonfly among leaves) the targets also use, made 12 MP baseline. */
+const TARGET_REAL_PHOTO = 'Dragonfly_by_Bolly';
 
 const METHODS = ['pipeline', 'processor', 'per-preset', 'sharp'] as const;
 const SPEED_METHODS = [...METHODS, 'decode', 'encode'] as const;
@@ -150,8 +163,9 @@ const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
  */
 async function makeRunner(
   method: Method,
+  given?: RenditionSettings,
 ): Promise<{ run: (bytes: Uint8Array) => Promise<unknown>; close: () => Promise<void> }> {
-  const { defaultRenditionSettings: settings } = await import('../src/domain/presets.js');
+  const settings = given ?? (await import('../src/domain/presets.js')).defaultRenditionSettings;
   if (method === 'sharp') {
     const { default: sharp } = await import('sharp');
     sharp.concurrency(1);
@@ -161,7 +175,7 @@ async function makeRunner(
           await sharp(bytes)
             .rotate()
             .resize(p.width, p.height, { fit: p.fit, withoutEnlargement: true })
-            .webp({ quality: settings.quality })
+            .webp({ quality: settings.quality, effort: p.effort ?? LIBVIPS_EFFORT })
             .toBuffer();
         }
       },
@@ -207,7 +221,7 @@ async function makeRunner(
     return {
       run: async (bytes) => {
         const r = renderImage(vips, bytes, settings, { maxPixels: MAX_PIXELS }, await libheifFor(bytes));
-        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       },
       close: async () => {},
     };
@@ -240,12 +254,14 @@ async function makeRunner(
           });
           const memory = image.copyMemory();
           image.delete();
-          return memory;
+          return { image: memory, effort: p.effort ?? LIBVIPS_EFFORT };
         });
         const started = performance.now();
-        for (const image of renditions) image.writeToBuffer('.webp', { Q: settings.quality, keep: 'none' });
+        for (const { image, effort } of renditions) {
+          image.writeToBuffer('.webp', { Q: settings.quality, effort, keep: 'none' });
+        }
         const elapsed = performance.now() - started;
-        for (const image of renditions) image.delete();
+        for (const { image } of renditions) image.delete();
         return elapsed;
       },
       close: async () => {},
@@ -260,7 +276,11 @@ async function makeRunner(
           option_string: 'fail_on=error',
           ...(p.fit === 'cover' ? { crop: 'centre' } : {}),
         });
-        image.writeToBuffer('.webp', { Q: settings.quality, keep: 'none' });
+        image.writeToBuffer('.webp', {
+          Q: settings.quality,
+          effort: p.effort ?? LIBVIPS_EFFORT,
+          keep: 'none',
+        });
         image.delete();
       }
     },
@@ -447,6 +467,182 @@ async function childSoak(mode: 'recycle' | 'no-recycle', count: number, files: s
 
 type Log = (s: string) => void;
 
+/** The settings the image pipeline had before issue 19: the defaults with every effort libvips' 4. */
+const withoutEfforts = (settings: RenditionSettings): RenditionSettings => ({
+  ...settings,
+  presets: settings.presets.map(({ effort: _, ...p }) => p),
+});
+
+/**
+ * The real photo the targets are judged on besides the synthetic one: a
+ * photograph from Debian's wallpaper packages (bench/debian-wallpapers.ts)
+ * made a 12 MP baseline JPEG, q90 4:2:0, as a camera writes one; cached.
+ */
+async function realPhotoFile(log: Log): Promise<string> {
+  const file = join(CACHE, `${TARGET_REAL_PHOTO}-4000x3000-baseline.jpg`);
+  if (!existsSync(file)) {
+    const { debianWallpaperPhotos } = await import('./debian-wallpapers.js');
+    const source = (await debianWallpaperPhotos(log)).find((p) => p.name === TARGET_REAL_PHOTO);
+    if (!source) throw new Error(`no ${TARGET_REAL_PHOTO} among the wallpaper photos`);
+    const { default: sharp } = await import('sharp');
+    await mkdir(CACHE, { recursive: true });
+    await sharp(source.file)
+      .resize(4000, 3000, { fit: 'cover' })
+      .jpeg({ quality: 90, progressive: false, chromaSubsampling: '4:2:0' })
+      .toFile(file);
+  }
+  return file;
+}
+
+/** One target: what was measured against what was asked, and whether it holds. */
+interface Target {
+  readonly what: string;
+  readonly measured: string;
+  readonly asked: string;
+  readonly met: boolean;
+}
+
+/**
+ * Part 0, issue 19's targets for the image pipeline, on a 12 MP baseline
+ * JPEG: the synthetic one of the speed table and a real photograph.
+ *
+ * - Speed: the full preset set four ways, interleaved, medians of
+ *   BENCH_ITERATIONS: the pipeline at the defaults, the same pipeline at
+ *   effort 4 everywhere (as it was), and sharp both ways.
+ * - Bytes: the pipeline's renditions at the defaults against effort 4.
+ * - Quality: SSIM over luma (bench/luma-ssim.ts) of each rendition encoded
+ *   both ways from the same pixels (made as the `encode` column makes them)
+ *   against those pixels. Only the encoder's settings differ between the two
+ *   pipelines, so the pixels before encoding are the same.
+ */
+async function targetsPart(log: Log): Promise<{ lines: string[]; targets: Target[] }> {
+  const { defaultRenditionSettings: settings } = await import('../src/domain/presets.js');
+  const { renderImage } = await import('../src/adapters/image/wasm-vips-pipeline.js');
+  const { LumaSsim } = await import('./luma-ssim.js');
+  const before = withoutEfforts(settings);
+  const photos = [
+    { name: `${HEIC_PHOTO.name} (synthetic)`, file: await photoFile(HEIC_PHOTO) },
+    { name: `${TARGET_REAL_PHOTO} at 4000x3000 (real)`, file: await realPhotoFile(log) },
+  ];
+  const vips = await loadVips();
+  const methods = [
+    { name: 'pipeline', runner: await makeRunner('pipeline', settings) },
+    { name: 'pipeline at effort 4', runner: await makeRunner('pipeline', before) },
+    { name: 'sharp', runner: await makeRunner('sharp', settings) },
+    { name: 'sharp at effort 4', runner: await makeRunner('sharp', before) },
+  ];
+  const lines: string[] = [];
+  const targets: Target[] = [];
+  const efforts = settings.presets.map((p) => `${p.name} ${p.effort ?? LIBVIPS_EFFORT}`).join(', ');
+  lines.push('## Targets (issue 19)', '');
+  lines.push(
+    `The full preset set of a 12 MP baseline JPEG at the defaults (WebP q${settings.quality}, efforts ${efforts}) ` +
+      `against the pipeline as it was (effort ${LIBVIPS_EFFORT} everywhere) and against sharp at the same settings. ` +
+      `Medians of ${ITERATIONS} interleaved runs in one process. Bytes: the pipeline's renditions. ` +
+      'SSIM: over luma, each rendition encoded both ways from the same pixels and decoded again, against those pixels ' +
+      '(bench/luma-ssim.ts; the effort study is bench/results/webp-effort.md).',
+    '',
+  );
+  lines.push(
+    '| photo | pipeline ms | pipeline at e4 ms | sharp ms | sharp at e4 ms | pipeline / sharp | pipeline at e4 / sharp at e4 | speed-up | bytes vs e4 | SSIM per rendition, defaults / e4 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const photo of photos) {
+    const bytes = new Uint8Array(await readFile(photo.file));
+    for (const { runner } of methods) await runner.run(bytes); // warm-up
+    const times = new Map<string, number[]>();
+    for (let it = 0; it < ITERATIONS; it++) {
+      log(`targets: ${photo.name}, iteration ${it + 1}/${ITERATIONS}`);
+      for (let k = 0; k < methods.length; k++) {
+        const { name, runner } = methods[(k + it) % methods.length] as (typeof methods)[number];
+        const t = performance.now();
+        await runner.run(bytes);
+        times.set(name, [...(times.get(name) ?? []), performance.now() - t]);
+      }
+    }
+    const ms = (name: string) => median(times.get(name) ?? []);
+    const totalBytes = (s: RenditionSettings) => {
+      const r = renderImage(vips, bytes, s, { maxPixels: MAX_PIXELS });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value.renditions.reduce((n, x) => n + x.bytes.length, 0);
+    };
+    const bytesRatio = totalBytes(settings) / totalBytes(before);
+    const ssims = settings.presets.map((p) => {
+      const thumbnail = vips.Image.thumbnailBuffer(bytes, p.width, {
+        height: p.height,
+        size: 'down',
+        ...(p.fit === 'cover' ? { crop: 'centre' } : {}),
+      });
+      // In memory, as the pipeline's renditions are: a thumbnail is read from the JPEG once only.
+      const image = thumbnail.copyMemory();
+      thumbnail.delete();
+      try {
+        const raw = new Uint8Array(image.writeToMemory());
+        const ssim = new LumaSsim(raw, image.width, image.height, image.bands);
+        const scoreAt = (effort: number) => {
+          const webp = image.writeToBuffer('.webp', { Q: settings.quality, effort, keep: 'none' });
+          const decoded = vips.Image.newFromBuffer(webp);
+          try {
+            return ssim.score(new Uint8Array(decoded.writeToMemory()));
+          } finally {
+            decoded.delete();
+          }
+        };
+        return { preset: p.name, now: scoreAt(p.effort ?? LIBVIPS_EFFORT), before: scoreAt(LIBVIPS_EFFORT) };
+      } finally {
+        image.delete();
+      }
+    });
+    const speedUp = ms('pipeline at effort 4') / ms('pipeline');
+    const vsSharp = ms('pipeline') / ms('sharp');
+    const worstSsim = Math.min(...ssims.map((x) => x.now / x.before));
+    const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+    lines.push(
+      `| ${photo.name} | ${ms('pipeline').toFixed(0)} | ${ms('pipeline at effort 4').toFixed(0)} | ` +
+        `${ms('sharp').toFixed(0)} | ${ms('sharp at effort 4').toFixed(0)} | ${vsSharp.toFixed(2)} | ` +
+        `${(ms('pipeline at effort 4') / ms('sharp at effort 4')).toFixed(2)} | ${speedUp.toFixed(2)}x | ` +
+        `${pct(bytesRatio)} | ${ssims.map((x) => `${x.preset} ${x.now.toFixed(4)} / ${x.before.toFixed(4)}`).join(', ')} |`,
+    );
+    targets.push(
+      {
+        what: `${photo.name}: pipeline / sharp, same effort and quality`,
+        measured: vsSharp.toFixed(3),
+        asked: 'at most 1.000',
+        met: vsSharp <= 1,
+      },
+      {
+        what: `${photo.name}: speed-up over the pipeline at effort 4`,
+        measured: `${speedUp.toFixed(2)}x`,
+        asked: 'at least 1.40x',
+        met: speedUp >= 1.4,
+      },
+      {
+        what: `${photo.name}: bytes against effort 4`,
+        measured: pct(bytesRatio),
+        asked: 'within 5%',
+        met: Math.abs(bytesRatio - 1) <= 0.05,
+      },
+      {
+        what: `${photo.name}: SSIM against effort 4, worst rendition`,
+        measured: pct(worstSsim),
+        asked: 'within 1%',
+        met: Math.abs(worstSsim - 1) <= 0.01,
+      },
+    );
+  }
+  for (const { runner } of methods) await runner.close();
+  lines.push('');
+  lines.push('| target | measured | asked | |', '| --- | --- | --- | --- |');
+  for (const t of targets)
+    lines.push(`| ${t.what} | ${t.measured} | ${t.asked} | ${t.met ? 'met' : 'MISSED'} |`);
+  lines.push('');
+  return { lines, targets };
+}
+
+/** The targets as the bench prints them last: one line each, met or missed, with the ratio. */
+const targetSummary = (targets: readonly Target[]): string =>
+  targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (${t.asked})`).join('\n');
+
 /**
  * Part 4: the 12 MP photo as HEIC against the same photo as JPEG. Returns the
  * report's lines; `bundle` is the child processes' bundle.
@@ -546,6 +742,12 @@ async function main(): Promise<void> {
     console.log((await heicPart(log, await buildChildBundle())).join('\n'));
     return;
   }
+  if (TARGETS_ONLY) {
+    const { lines, targets } = await targetsPart(log);
+    console.log(lines.join('\n'));
+    console.log(targetSummary(targets));
+    return;
+  }
 
   log(`generating photos (cached in ${CACHE})`);
   const speedFiles = await Promise.all(SPEED_PHOTOS.map(photoFile));
@@ -587,6 +789,8 @@ async function main(): Promise<void> {
   }
   for (const r of runners.values()) await r.close();
 
+  const targets = await targetsPart(log);
+
   log('bundling the benchmark for its child processes');
   const bundle = await buildChildBundle();
 
@@ -625,7 +829,8 @@ async function main(): Promise<void> {
   lines.push(
     `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ` +
       `${(await import('node:os')).cpus().length} cores, wasm-vips ${versionOf('wasm-vips')}, sharp ${versionOf('sharp')}. ` +
-      `Default presets (thumb 256 cover, preview 1024 inside, large 2048 inside), WebP q80, single threaded. ` +
+      `Default presets (thumb 256 cover, preview 1024 inside, large 2048 inside), WebP q80 at efforts ` +
+      `${(await import('../src/domain/presets.js')).defaultRenditionSettings.presets.map((p) => p.effort ?? LIBVIPS_EFFORT).join(', ')}, single threaded. ` +
       `Medians of ${ITERATIONS} interleaved runs. Peak RSS is the median over ${RSS_RUNS} fresh processes of VmHWM, each running the method twice, ` +
       `on this file bundled by esbuild as Lambda runs it (the processor's includes its worker thread). ` +
       `Whole bench took ${(totalSeconds / 60).toFixed(1)} min.`,
@@ -636,6 +841,7 @@ async function main(): Promise<void> {
       `${workerFirstJobMs.toFixed(0)} ms from a cold processor to its first probe (worker start under tsx included).`,
     '',
   );
+  lines.push(...targets.lines);
   lines.push('## Speed and peak RSS', '');
   lines.push(
     "decode: the pipeline's decode alone (shrink-on-load to the largest preset, in memory). " +
@@ -685,12 +891,21 @@ async function main(): Promise<void> {
       `than with one worker for all (${msPerImage(soak).toFixed(0)} vs ${msPerImage(noRecycle).toFixed(0)} ms).`,
     '',
   );
-  lines.push(...(await heicPart(log, bundle)));
+  // A HEIC the pipeline cannot read (heif-enc 1.15's grids decode taller than
+  // their header says in libheif-js 1.23) must not cost the rest of the report.
+  try {
+    lines.push(...(await heicPart(log, bundle)));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    log(`HEIC part failed: ${message}`);
+    lines.push('## HEIC', '', `Not measured: the HEIC part failed (${message}).`, '');
+  }
 
   const report = lines.join('\n');
   await mkdir(join(RESULTS, '..'), { recursive: true });
   await writeFile(RESULTS, report);
   console.log(report);
+  console.log(targetSummary(targets.targets));
 }
 
 const [flag, mode, ...rest] = process.argv.slice(2);

@@ -13,6 +13,13 @@ export interface Preset {
   readonly width: number;
   readonly height: number;
   readonly fit: Fit;
+  /**
+   * WebP encoder effort, 0-6 (libwebp's `method`: 0 fastest, 6 smallest);
+   * absent, the encoder's default, 4. Other formats ignore it: AVIF's effort
+   * counts 0-9 and JPEG has none. The defaults are chosen in
+   * docs/design-notes.md from bench/results/webp-effort.md.
+   */
+  readonly effort?: number;
 }
 
 /** Every rendition made of a photo, and how they are encoded. */
@@ -23,11 +30,18 @@ export interface RenditionSettings {
   readonly quality: number;
 }
 
+/**
+ * Three renditions in WebP q80. The efforts come from 26 real photographs
+ * (bench/results/webp-effort.md; reasoning in docs/design-notes.md): effort 2
+ * encodes 2.6-2.7x faster than 4 for about 4% more bytes and 0.3% less SSIM,
+ * which pays on the two large renditions and not on the thumbnail, the most
+ * viewed and the cheapest to encode.
+ */
 export const defaultRenditionSettings: RenditionSettings = {
   presets: [
-    { name: 'thumb', width: 256, height: 256, fit: 'cover' },
-    { name: 'preview', width: 1024, height: 1024, fit: 'inside' },
-    { name: 'large', width: 2048, height: 2048, fit: 'inside' },
+    { name: 'thumb', width: 256, height: 256, fit: 'cover', effort: 4 },
+    { name: 'preview', width: 1024, height: 1024, fit: 'inside', effort: 2 },
+    { name: 'large', width: 2048, height: 2048, fit: 'inside', effort: 2 },
   ],
   format: 'webp',
   quality: 80,
@@ -35,13 +49,15 @@ export const defaultRenditionSettings: RenditionSettings = {
 
 const PRESET_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const MAX_SIDE = 16_384;
+const MAX_EFFORT = 6;
 /** Names of files a video keeps beside its renditions (`poster.jpg`, `video.mp4`): no preset may take them. */
 const RESERVED_NAMES = new Set(['poster', 'video']);
 
 export const RenditionSettings = {
   /**
    * Checks configured settings: unique lower-case names (not `poster` or
-   * `video`, which name a video's files), boxes of 1-16384 px, quality 1-100.
+   * `video`, which name a video's files), boxes of 1-16384 px, efforts of
+   * 0-6 where given, quality 1-100.
    */
   parse(settings: RenditionSettings): Result<RenditionSettings, InvalidInputError> {
     if (settings.presets.length === 0)
@@ -59,6 +75,9 @@ export const RenditionSettings = {
         if (!Number.isInteger(side) || side < 1 || side > MAX_SIDE) {
           return err(new InvalidInputError(`preset ${p.name} needs sides of 1-${MAX_SIDE} px`, 'presets'));
         }
+      }
+      if (p.effort !== undefined && (!Number.isInteger(p.effort) || p.effort < 0 || p.effort > MAX_EFFORT)) {
+        return err(new InvalidInputError(`preset ${p.name} needs an effort of 0-${MAX_EFFORT}`, 'presets'));
       }
     }
     if (!Number.isInteger(settings.quality) || settings.quality < 1 || settings.quality > 100) {

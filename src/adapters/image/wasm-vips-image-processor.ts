@@ -194,6 +194,32 @@ export class WasmVipsImageProcessor implements ImageProcessor {
     return ok(outcome.value as RenderOutput);
   }
 
+  /**
+   * Starts the worker now rather than on the first image, and renders a synthetic
+   * JPEG of `size` with `settings` on it, throwing the renditions away. A fresh
+   * worker's first render is its slowest by far: libvips starts its threads (each
+   * one a Node worker with its own wasm-vips instance), and V8 compiles the code it
+   * runs on first call and optimises it as it gets hot, which takes a photo-sized
+   * render (bench/cold.ts measures it). A caller with idle time before its first
+   * image, such as the dev server before anyone uploads, pays that here instead.
+   * Jobs submitted meanwhile wait for it in the queue; after a failed warm-up the
+   * next job starts a fresh worker.
+   *
+   * @example
+   * await images.warm(renditions, { width: 2048, height: 1536 });
+   */
+  async warm(
+    settings: RenditionSettings,
+    size: { readonly width: number; readonly height: number },
+  ): Promise<void> {
+    const outcome = await this.#submit(
+      { op: 'warm', settings, width: size.width, height: size.height },
+      new Uint8Array(0),
+      'jpeg',
+    );
+    if (!outcome.ok) throw new Error(`the warm-up render was refused: ${outcome.error.message}`);
+  }
+
   /** Where the workers stand: how many were started and lost, and the current one's size. */
   stats(): WasmVipsProcessorStats {
     const slot = this.#slot;

@@ -186,10 +186,10 @@ function decodeOnce(
 /**
  * Cuts each preset's crop window out of the decoded image (scaled from the
  * original's display size to the decode's), resizes it to the plan and encodes
- * it without metadata; the placeholder comes from the smallest rendition. A
- * cover preset that has to crop is centred on libvips' attention centre (edges,
- * skin tones and saturated colour) rather than on the middle; the domain's plan
- * keeps the window inside the source.
+ * it without metadata, at its preset's effort; the placeholder comes from the
+ * smallest rendition. A cover preset that has to crop is centred on libvips'
+ * attention centre (edges, skin tones and saturated colour) rather than on the
+ * middle; the domain's plan keeps the window inside the source.
  */
 function cutAndEncode(
   decoded: VipsImage,
@@ -217,7 +217,7 @@ function cutAndEncode(
         ? decoded
         : keep(decoded.extractArea(left, top, width, height));
     const image = resizeExactly(region, plan.output, keep);
-    const bytes = image.writeToBuffer(SAVE_SUFFIX[settings.format], { Q: settings.quality, keep: 'none' });
+    const bytes = image.writeToBuffer(SAVE_SUFFIX[settings.format], saveOptions(settings, preset));
     made.push({
       image,
       rendition: {
@@ -239,6 +239,21 @@ function cutAndEncode(
     renditions: made.map((m) => m.rendition),
     placeholder: thumbHashOf(smallest.image, keep),
   };
+}
+
+/**
+ * The encoder's options for one preset: the quality, no metadata, and for
+ * WebP the preset's effort (libwebp's `method`; absent, libvips' default 4).
+ * AVIF's effort runs 0-9 on another scale and JPEG has none, so they get none.
+ */
+function saveOptions(
+  settings: RenditionSettings,
+  preset: Preset,
+): { Q: number; keep: 'none'; effort?: number } {
+  const options = { Q: settings.quality, keep: 'none' as const };
+  return settings.format === 'webp' && preset.effort !== undefined
+    ? { ...options, effort: preset.effort }
+    : options;
 }
 
 /**

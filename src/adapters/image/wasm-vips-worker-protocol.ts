@@ -36,6 +36,18 @@ export type WorkerJob =
       readonly op: 'render';
       readonly settings: RenditionSettings;
       readonly limits: { readonly maxPixels: number };
+    }
+  | {
+      /**
+       * A render, with `settings`, of a synthetic JPEG of `width`×`height` that the
+       * worker makes itself (the job carries no bytes); its renditions are thrown away.
+       * It starts libvips' threads and compiles the code a render runs before the first
+       * real image needs them.
+       */
+      readonly op: 'warm';
+      readonly settings: RenditionSettings;
+      readonly width: number;
+      readonly height: number;
     };
 
 /**

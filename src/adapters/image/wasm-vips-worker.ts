@@ -10,6 +10,7 @@ import Vips from 'wasm-vips';
 import { ContentType } from '../../domain/content-type.js';
 import { LibheifDecoder } from './libheif-decoder.js';
 import { configureVips, probeImage, renderImage } from './wasm-vips-pipeline.js';
+import { ImageHandles } from './wasm-vips-support.js';
 import {
   encodeDone,
   needsLibheif,
@@ -90,9 +91,29 @@ const stats = (): WorkerStats => ({
   rssBytes: process.memoryUsage.rss(),
 });
 
+/**
+ * A JPEG of noise around mid-grey in three bands: texture of the kind a photo has, so
+ * the warm-up runs the decoder, the resize and the encoders over the code real
+ * images take.
+ */
+function syntheticJpeg(width: number, height: number): Uint8Array {
+  const owned = new ImageHandles();
+  try {
+    const band = () => owned.keep(vips.Image.gaussnoise(width, height, { sigma: 20, mean: 128 }));
+    const rgb = owned.keep(owned.keep(band().bandjoin([band(), band()])).cast('uchar'));
+    return rgb.jpegsaveBuffer({ Q: 85 });
+  } finally {
+    owned.deleteAll();
+  }
+}
+
 /** The job's outcome; jobs arrive one at a time, so loading libheif-js here races nothing. */
 async function run(request: WorkerRequest) {
   if (request.op === 'probe') return probeImage(vips, request.bytes);
+  if (request.op === 'warm') {
+    const jpeg = syntheticJpeg(request.width, request.height);
+    return renderImage(vips, jpeg, request.settings, { maxPixels: request.width * request.height });
+  }
   const sniffed = ContentType.sniff(request.bytes);
   if (sniffed.kind === 'image' && needsLibheif(sniffed.format)) {
     libheif ??= await LibheifDecoder.load(request.libheif);

@@ -18,6 +18,8 @@ export interface DevConfig extends CoreConfig {
   readonly renditions: RenditionSettings;
   /** `local`: uploads are labelled and moderated by the models in node_modules; `off`: not analysed. */
   readonly analysisMode: 'local' | 'off';
+  /** Warm the image worker up once listening, so the first upload's thumbnails come as fast as later ones'. */
+  readonly imageWarmUp: boolean;
 }
 
 const Env = z
@@ -32,6 +34,8 @@ const Env = z
     QUOTA_MAX_BYTES: optionalLimit,
     // Labels and moderation of uploads by the local models (the MODERATION_* variables apply).
     ANALYSIS: z.enum(['local', 'off']).default('local'),
+    // A render of a synthetic photo once listening: wasm-vips' first render is its slowest.
+    IMAGE_WARM_UP: z.enum(['on', 'off']).default('on'),
   })
   .superRefine(requireJwtVars);
 
@@ -40,7 +44,8 @@ const Env = z
  * with its JWT and OIDC variables, ALLOWED_ORIGINS, URL_SIGNING_SECRET and the
  * quota (QUOTA_MAX_PHOTOS, QUOTA_MAX_BYTES; off by default), ANALYSIS (`local`
  * by default, or `off`) with the moderation policy's variables (see
- * analysis-env.ts). Throws an Error naming every bad variable.
+ * analysis-env.ts), IMAGE_WARM_UP (`on` by default, or `off`). Throws an Error
+ * naming every bad variable.
  *
  * @example
  * const config = parseDevConfig(process.env);
@@ -66,6 +71,7 @@ export function parseDevConfig(env: Readonly<Record<string, string | undefined>>
     },
     renditions: defaultRenditionSettings,
     analysisMode: e.ANALYSIS,
+    imageWarmUp: e.IMAGE_WARM_UP === 'on',
     analysis: parseAnalysisEnv(env),
   };
 }

@@ -30,7 +30,7 @@ import { problemResponse } from '../http/problem.js';
 import { jsonLog, type Log } from '../http/request-log.js';
 import { unmatched } from '../http/unmatched.js';
 
-export interface DevServerOptions extends Omit<DevConfig, 'analysisMode'> {
+export interface DevServerOptions extends Omit<DevConfig, 'analysisMode' | 'imageWarmUp'> {
   readonly urlSecret: string;
   /** Settings of the in-process worker's wasm-vips processor. */
   readonly images?: WasmVipsImageProcessorOptions;
@@ -65,11 +65,25 @@ export interface DevServer {
   readonly transcodeCompletions: InMemoryQueue<VideoTranscodeCompletion>;
   /** Resolves once every queue and the transcoder are idle: an upload is then as far as it goes. */
   settled(): Promise<void>;
+  /**
+   * Starts the image worker and renders a synthetic photo on it with the server's
+   * renditions (WasmVipsImageProcessor.warm), so that the first upload's thumbnails
+   * take about as long as any later one's; an upload meanwhile waits for it.
+   * `npm run dev` calls it once listening.
+   */
+  warmImages(): Promise<void>;
   /** Stops taking requests, lets running jobs finish, closes the processor. */
   close(): Promise<void>;
 }
 
 const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
+
+/**
+ * The synthetic photo of `warmImages`: big enough for V8 to optimise the code a
+ * render spends its time in, which a thumbnail-sized warm-up leaves to the first
+ * real photo (measured in bench/cold.ts).
+ */
+const WARM_UP_PHOTO = { width: 2048, height: 1536 } as const;
 
 /**
  * Browser modules the page imports from `vendor/` (see the import map in
@@ -264,6 +278,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     videoQueue,
     transcodeCompletions,
     settled,
+    warmImages: () => container.get(T.WasmVipsImageProcessor).warm(options.renditions, WARM_UP_PHOTO),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopDrain();

@@ -48,3 +48,18 @@ const stop = async (signal: string) => {
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+if (config.imageWarmUp) {
+  // After listening, so the page is up at once; a photo that comes first waits for it.
+  const started = performance.now();
+  server.warmImages().then(
+    () =>
+      console.log(
+        `Images: worker warmed up in ${Math.round(performance.now() - started)} ms; IMAGE_WARM_UP=off skips it`,
+      ),
+    (error: unknown) => {
+      if (!stopping)
+        console.error(`Images: the warm-up failed, the first upload starts a worker: ${String(error)}`);
+    },
+  );
+}

@@ -5,7 +5,7 @@ import { WasmVipsImageProcessor } from '../../../src/adapters/image/wasm-vips-im
 import type { RenderOutput } from '../../../src/application/ports/image-processor.js';
 import type { ImageFormat } from '../../../src/domain/content-type.js';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../../../src/domain/errors.js';
-import { defaultRenditionSettings } from '../../../src/domain/presets.js';
+import { defaultRenditionSettings, type RenditionFormat } from '../../../src/domain/presets.js';
 import { planRendition } from '../../../src/domain/sizing.js';
 import { heicSample, truncatedHeic, withIspe, withPrimary } from '../../support/heic.js';
 import {
@@ -175,6 +175,56 @@ describe('WasmVipsImageProcessor', () => {
     const length = bytes.length;
     await renderOk(bytes);
     expect(bytes.length).toBe(length);
+  });
+
+  describe("a preset's effort", () => {
+    /** The bytes of one 1024 px rendition of `bytes` at `effort` (none: the encoder's default). */
+    const renditionBytes = async (
+      bytes: Uint8Array,
+      format: RenditionFormat,
+      effort?: number,
+    ): Promise<Uint8Array> => {
+      const preset = { name: 'preview', width: 1024, height: 1024, fit: 'inside' as const };
+      const result = await images.render(
+        bytes,
+        { format, quality: 80, presets: [effort === undefined ? preset : { ...preset, effort }] },
+        limits,
+      );
+      if (!result.ok) throw result.error;
+      return result.value.renditions[0]?.bytes ?? new Uint8Array();
+    };
+
+    // Which effort is smaller depends on the photo (on this noisy synthetic one
+    // effort 0 is), so what is checked is that each effort encodes differently
+    // and that a preset without one gets libvips' default, 4.
+    it(
+      'reaches the WebP encoder: efforts 0, 4 and 6 differ, and none is effort 4',
+      async () => {
+        const bytes = await photoJpeg({ width: 640, height: 480 });
+        const e0 = Buffer.from(await renditionBytes(bytes, 'webp', 0));
+        const e4 = Buffer.from(await renditionBytes(bytes, 'webp', 4));
+        const e6 = Buffer.from(await renditionBytes(bytes, 'webp', 6));
+        const none = Buffer.from(await renditionBytes(bytes, 'webp'));
+        expect([none.equals(e4), e0.equals(e4), e6.equals(e4), e0.equals(e6)]).toEqual([
+          true,
+          false,
+          false,
+          false,
+        ]);
+      },
+      WORKER_TESTS_TIMEOUT,
+    );
+
+    it(
+      'leaves JPEG, which has no such setting, as it is',
+      async () => {
+        const bytes = await photoJpeg({ width: 640, height: 480 });
+        const e0 = await renditionBytes(bytes, 'jpeg', 0);
+        const e6 = await renditionBytes(bytes, 'jpeg', 6);
+        expect(Buffer.from(e0).equals(Buffer.from(e6))).toBe(true);
+      },
+      WORKER_TESTS_TIMEOUT,
+    );
   });
 
   it.each<[string, () => Uint8Array | Promise<Uint8Array>]>([
@@ -423,6 +473,21 @@ describe('WasmVipsImageProcessor', () => {
       expect((error as Error).message).toMatch(/failed on 2 workers/);
       expect(((error as Error).cause as Error).message).toMatch(/did not finish a job within 1 ms/);
       expect(impatient.stats()).toMatchObject({ workersStarted: 2, workersLost: 2 });
+    },
+    WORKER_TESTS_TIMEOUT,
+  );
+
+  it(
+    'warms a worker up with a synthetic render that the next job then runs on, uncounted',
+    async () => {
+      const warmed = processor({ maxImagesPerWorker: 1 });
+      await warmed.warm(settings, { width: 256, height: 192 });
+      expect(warmed.stats()).toMatchObject({ workersStarted: 1, current: { images: 0 } });
+      const result = await warmed.render(await photoJpeg({ width: 300, height: 200 }), settings, limits);
+      expect(result.ok).toBe(true);
+      // The one render allowed was the photo's, on the warmed worker, which was then replaced.
+      expect(warmed.stats()).toMatchObject({ workersStarted: 1, workersLost: 0 });
+      expect(warmed.stats().current).toBeUndefined();
     },
     WORKER_TESTS_TIMEOUT,
   );

@@ -7,12 +7,16 @@ import { defaultVideoLimits } from '#domain/video-limits.js';
 import { presetName, renditionFormat } from './arbitraries.js';
 
 const side = fc.integer({ min: 1, max: 16_384 });
-const preset: fc.Arbitrary<Preset> = fc.record({
-  name: presetName,
-  width: side,
-  height: side,
-  fit: fc.constantFrom('inside' as const, 'cover' as const),
-});
+const preset: fc.Arbitrary<Preset> = fc.record(
+  {
+    name: presetName,
+    width: side,
+    height: side,
+    fit: fc.constantFrom('inside' as const, 'cover' as const),
+    effort: fc.integer({ min: 0, max: 6 }),
+  },
+  { requiredKeys: ['name', 'width', 'height', 'fit'] },
+);
 const validSettings = fc.record({
   presets: fc.uniqueArray(preset, { minLength: 1, maxLength: 6, selector: (p) => p.name }),
   format: renditionFormat,
@@ -29,16 +33,16 @@ const rejectedOn = (settings: RenditionSettings, field: string): void => {
 };
 
 describe('RenditionSettings.parse', () => {
-  it('accepts the defaults: thumb 256 cover, preview 1024 and large 2048 inside, WebP q80', () => {
+  it('accepts the defaults: thumb 256 cover, preview 1024 and large 2048 inside, WebP q80 at efforts 4, 2 and 2', () => {
     expect(RenditionSettings.parse(defaultRenditionSettings)).toEqual({
       ok: true,
       value: defaultRenditionSettings,
     });
     expect(defaultRenditionSettings).toEqual({
       presets: [
-        { name: 'thumb', width: 256, height: 256, fit: 'cover' },
-        { name: 'preview', width: 1024, height: 1024, fit: 'inside' },
-        { name: 'large', width: 2048, height: 2048, fit: 'inside' },
+        { name: 'thumb', width: 256, height: 256, fit: 'cover', effort: 4 },
+        { name: 'preview', width: 1024, height: 1024, fit: 'inside', effort: 2 },
+        { name: 'large', width: 2048, height: 2048, fit: 'inside', effort: 2 },
       ],
       format: 'webp',
       quality: 80,
@@ -67,6 +71,21 @@ describe('RenditionSettings.parse', () => {
   ])('rejects a side that is not a whole 1-16384', (settings, at, which, bad) => {
     const i = at % settings.presets.length;
     const presets = settings.presets.map((p, j) => (j === i ? { ...p, [which]: bad } : p));
+    rejectedOn({ ...settings, presets }, 'presets');
+  });
+
+  test.prop([
+    validSettings,
+    fc.nat(),
+    fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.integer({ min: 7 }),
+      fc.double({ min: 0, max: 6, noInteger: true }),
+      fc.constant(Number.NaN),
+    ),
+  ])('rejects an effort that is not a whole 0-6', (settings, at, effort) => {
+    const i = at % settings.presets.length;
+    const presets = settings.presets.map((p, j) => (j === i ? { ...p, effort } : p));
     rejectedOn({ ...settings, presets }, 'presets');
   });
 

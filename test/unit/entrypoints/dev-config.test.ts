@@ -19,3 +19,17 @@ describe("the dev server's analysis settings", () => {
     expect(() => parseDevConfig({ ANALYSIS: 'rekognition' })).toThrow(/ANALYSIS/);
   });
 });
+
+describe("the dev server's image warm-up", () => {
+  it.each([
+    [{}, true],
+    [{ IMAGE_WARM_UP: 'on' }, true],
+    [{ IMAGE_WARM_UP: 'off' }, false],
+  ])('with %o warms the image worker up: %s', (env, warm) => {
+    expect(parseDevConfig(env).imageWarmUp).toBe(warm);
+  });
+
+  it('refuses an unknown IMAGE_WARM_UP value, naming the variable', () => {
+    expect(() => parseDevConfig({ IMAGE_WARM_UP: 'yes' })).toThrow(/IMAGE_WARM_UP/);
+  });
+});
