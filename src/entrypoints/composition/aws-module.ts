@@ -4,13 +4,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContainerModule } from 'inversify';
 import { DynamoDbPhotoRepository } from '../../adapters/aws/dynamodb-photo-repository.js';
 import { DynamoDbUsageLedger } from '../../adapters/aws/dynamodb-usage-ledger.js';
-import { QuotaFreeRetryStrategy } from '../../adapters/aws/quota-free-retry-strategy.js';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store.js';
 import { S3MultipartUploads } from '../../adapters/aws/s3-multipart-uploads.js';
 import { S3UploadTagging } from '../../adapters/aws/s3-upload-tagging.js';
 import { S3UrlSigner } from '../../adapters/aws/s3-url-signer.js';
 import { SqsThumbnailQueue } from '../../adapters/aws/sqs-thumbnail-queue.js';
 import type { AwsConfig } from './aws-config.js';
+import { type SdkTimeouts, sdkClientOptions } from './sdk-client-options.js';
 import { TOKENS as T } from './tokens.js';
 
 /** Options of {@link awsAdapters}. */
@@ -20,12 +20,15 @@ export interface AwsAdapterOptions {
    * `captureAWSv3Client`, so every S3, SQS and DynamoDB call is an X-Ray subsegment.
    */
   readonly instrument?: <C extends object>(client: C) => C;
+  /** Connection and idle timeouts of every client; default `LAMBDA_SDK_TIMEOUTS` (3 s, 10 s). */
+  readonly timeouts?: SdkTimeouts;
 }
 
 /**
  * S3 (multipart uploads too), SQS and DynamoDB behind the ports. Clients are made once per container
  * (per Lambda instance) and on first use, so the http Lambda that never
- * touches a client does not build it. Each retries with {@link QuotaFreeRetryStrategy}.
+ * touches a client does not build it. Each retries with QuotaFreeRetryStrategy and
+ * gives up an attempt that stalls (sdkClientOptions).
  *
  * No endpoint is set here: the SDK takes `AWS_ENDPOINT_URL_*` from the
  * environment itself. For the same reason the SQS client uses the resolved
@@ -37,10 +40,9 @@ export interface AwsAdapterOptions {
  */
 export function awsAdapters(config: AwsConfig, options: AwsAdapterOptions = {}): ContainerModule {
   const instrument = options.instrument ?? (<C>(client: C) => client);
-  // One stateless strategy for every client: more attempts than the SDK's and no retry quota
-  // to run dry under sustained faults (why, and how it fits the functions' timeouts: its file).
-  const retryStrategy = new QuotaFreeRetryStrategy();
-  const retries = { retryStrategy, maxAttempts: retryStrategy.maxAttempts };
+  // More attempts than the SDK's, no retry quota to run dry under sustained faults, and no
+  // waiting for ever on a stalled connection (sdk-client-options.ts).
+  const retries = sdkClientOptions(options.timeouts);
   return new ContainerModule(({ bind }) => {
     bind(T.S3Client)
       .toResolvedValue(() =>

@@ -26,12 +26,15 @@ const logger = new Logger({ serviceName: 'pixport-analysis' });
 const metrics = new Metrics({ namespace: 'Pixport', serviceName: 'pixport-analysis' });
 const tracer = new Tracer({ serviceName: 'pixport-analysis' });
 
+// Every SDK call, Rekognition's too, is an X-Ray subsegment.
+const traceClients = { instrument: <C extends object>(client: C) => tracer.captureAWSv3Client(client) };
+
 const container = new Container();
 container.load(
   coreModule({ ...config, analysis, storageAnnouncesUploads: true }),
-  awsAdapters(config, { instrument: (client) => tracer.captureAWSv3Client(client) }),
+  awsAdapters(config, traceClients),
   wasmVipsImages(),
-  rekognitionAnalyzer(config),
+  rekognitionAnalyzer(config, traceClients),
 );
 const analyzeMedia = container.get(T.AnalyzeMedia);
 
