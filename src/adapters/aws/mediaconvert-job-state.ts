@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What MediaConvert said of one output file (or of the job's only video output). */
 export interface MediaConvertOutputDetail {

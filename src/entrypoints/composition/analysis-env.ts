@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AnalysisSettings, defaultAnalysisSettings } from '../../application/use-cases/analyze-media.js';
 import { ModerationPolicy } from '../../domain/moderation-policy.js';
 import { parseEnv } from './config-env.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultLimits, type Limits } from '../../domain/limits.js';
 import { defaultRenditionSettings, type RenditionSettings } from '../../domain/presets.js';
 import { parseAnalysisEnv } from './analysis-env.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MediaConvertJobConfig } from '../../adapters/aws/mediaconvert-job-request.js';
 import { parseEnv } from './config-env.js';
 

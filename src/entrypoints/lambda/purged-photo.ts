@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PurgedPhoto } from '../../application/use-cases/release-purged-uploads.js';
 import type { OwnerId } from '../../domain/owner-id.js';
 import { PhotoId } from '../../domain/photo-id.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MediaConvertCompletions } from '../../adapters/aws/mediaconvert-completions.js';
 import { MediaConvertJobState } from '../../adapters/aws/mediaconvert-job-state.js';
 import type { MediaConvertWorkflowTranscoder } from '../../adapters/aws/mediaconvert-workflow-transcoder.js';
