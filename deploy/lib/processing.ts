@@ -35,7 +35,7 @@ import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
  */
 export const WORKER_MEMORY_MB = 1769;
 /**
- * A 12-24 MP photo takes 1.0-1.3 s to render (the bench's processor column); a
+ * A 12-24 MP photo takes 0.7-1.5 s to render (the bench's processor column); a
  * batch of {@link WORKER_BATCH_SIZE} 50 MP originals at about 2.5x that, plus a
  * cold wasm-vips start (0.4 s) and S3 transfers, fits with room to spare.
  */
@@ -43,8 +43,8 @@ export const WORKER_TIMEOUT = Duration.seconds(60);
 export const WORKER_BATCH_SIZE = 5;
 /**
  * Most worker instances one queue runs at once (the event source's MaximumConcurrency).
- * 10 instances of {@link WORKER_BATCH_SIZE} render about 7 photos a second (1.4 s each),
- * 600,000 a day, while a burst of uploads waits in the queue instead of taking the
+ * 10 instances of {@link WORKER_BATCH_SIZE} render about 9 photos a second (1.1 s each
+ * with S3 and DynamoDB), 780,000 a day, while a burst of uploads waits in the queue instead of taking the
  * account's Lambda concurrency and DynamoDB's capacity; the job-age alarm says when it
  * waits too long. SQS event sources take 2 to 1,000.
  */

@@ -12,8 +12,8 @@
  * - Queue: a worker runs one job at a time and the others wait in order, so
  *   a worker is only ever replaced while idle and no job is cut short by it.
  * - Recycle: a worker is replaced after `maxImagesPerWorker` renders, once
- *   wasm-vips' heap passes `maxHeapBytes` (by default the first time a render
- *   had to grow it) or once libheif-js's passes `maxLibheifHeapBytes`; the
+ *   wasm-vips' heap passes `maxHeapBytes` (by default 384 MiB, half as much
+ *   again as it starts with) or once libheif-js's passes `maxLibheifHeapBytes`; the
  *   measurements are at {@link wasmVipsProcessorDefaults}.
  * - Retry: a worker that crashes, exits, reports a failure of its own, or has
  *   not answered within `jobTimeoutMs` is lost; its job is run once more on a
@@ -62,8 +62,8 @@ export interface WasmVipsImageProcessorOptions {
   readonly jobTimeoutMs?: number;
   /**
    * Replace the worker once its WebAssembly heap has grown past this. Default
-   * 256 MiB, the heap wasm-vips starts with: a worker is replaced the first
-   * time a render had to grow it.
+   * 384 MiB: half as much again as the 256 MiB wasm-vips starts with, about
+   * where 12-24 MP photos leave it after a hundred renders.
    */
   readonly maxHeapBytes?: number;
   /**
@@ -108,14 +108,18 @@ interface Job {
 /**
  * The defaults of {@link WasmVipsImageProcessorOptions}.
  *
- * Measured on the bundled worker (bench/results/images.md): the heap starts at
- * 256 MiB and a fresh worker renders 12-24 MP photos inside it, but as it
- * fragments one render can grow it by 50-110 MiB, pages that stay resident for
- * good. Besides the heap, the process holds 165-230 MiB (Node, libvips' code,
- * the worker and its threads) that no setting changes. Letting the heap reach
- * 384 MiB before a restart let a 1,000-photo soak peak at 615 MiB; restarting
- * at its first growth (about every 4 photos, 0.15-0.3 s each, 4.5% of the
- * soak's time) let it peak at 452 MiB.
+ * Measured on the bundled worker (bench/results/images.md, recycling.md): the
+ * heap starts at 256 MiB and a fresh worker renders 12-24 MP photos inside it,
+ * but as it fragments one render can grow it by 50-110 MiB, pages that stay
+ * resident for good; over 120 such photos it settles at 380 MiB (peak RSS 554
+ * MiB with one worker for all). Besides the heap, the process holds 165-230 MiB
+ * (Node, libvips' code, the worker and its threads) that no setting changes.
+ * Replacing the worker at the heap's first growth (256 MiB) kept the peak near
+ * 450 MiB but did it about every 4 photos, and a fresh worker's first render
+ * is its slowest by far: side by side, 1.47-1.50x the time per photo of a worker
+ * never replaced for its heap; at 384 MiB, 1.005-1.016x (3-4 workers for 120
+ * photos; `npm run bench:recycling`).
+ * The worker Lambda has 1,769 MB and the dev server more: time is dearer.
  *
  * libheif-js's heap is capped rather than replaced at its first growth: it
  * starts at 16 MiB, grows to what the largest HEIC decoded so far needs (94
@@ -128,7 +132,7 @@ interface Job {
 export const wasmVipsProcessorDefaults = {
   jobTimeoutMs: 15_000,
   maxImagesPerWorker: 50,
-  maxHeapBytes: 256 * 1024 * 1024,
+  maxHeapBytes: 384 * 1024 * 1024,
   maxLibheifHeapBytes: 256 * 1024 * 1024,
 } as const satisfies WasmVipsImageProcessorOptions;
 const MAX_ATTEMPTS = 2;
