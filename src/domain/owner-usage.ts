@@ -19,8 +19,9 @@ export interface OwnerQuota {
 /**
  * The most photos a quota may let one owner keep (`maxPhotos`), on every
  * runtime, so that a setting means the same everywhere. The bound is
- * DynamoDB's: its UsageLedger counts an owner's photos, one entry of about 47
- * bytes each, in the owner's one item, which holds 400 KB (about 8,700
+ * DynamoDB's: its UsageLedger counts an owner's photos, one entry of at most 47
+ * bytes each (the 36-character id, the byte count, the entry's overhead; about
+ * 42 for a photo of a few MB), in the owner's one item, which holds 400 KB (about 8,700
  * entries); the rest is margin. The configuration refuses a larger
  * `maxPhotos`.
  */

@@ -66,7 +66,7 @@ interface Seen {
  * refuses it); with a bytes limit only, a full item refuses as over the photo
  * limit; with no limit at all, a photo past it is accepted and not counted,
  * since nothing is held against the count. Each write is charged for the whole
- * item (1 WRU per KB): about 47 bytes per photo the owner keeps.
+ * item (1 WRU per KB): 42-47 bytes per photo the owner keeps (docs/cost.md).
  *
  * @example
  * const usage = new DynamoDbUsageLedger(new DynamoDBClient({}), { tableName: 'pixport-photos' });
