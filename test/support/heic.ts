@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
  */
 
 /** The samples, by file name without `.heic`. */
-export type HeicSample = 'photo' | 'rotated' | 'alpha' | 'p3' | 'two-images';
+export type HeicSample = 'photo' | 'rotated' | 'alpha' | 'p3' | 'two-images' | 'large';
 
 /** A committed sample's bytes, a fresh copy each call so a test may edit them. */
 export function heicSample(name: HeicSample): Uint8Array {

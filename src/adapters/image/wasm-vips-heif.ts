@@ -109,6 +109,11 @@ const STRIP_BYTES = 32 * 1024 * 1024;
  * which bounds the transient copy. Not smaller: measured on 12-48 MP, strips
  * of 2-8 MiB fragmented a fresh heap until it grew to 370-890 MiB, where
  * strips of 16-32 MiB (or one piece) left it at 256-440 MiB.
+ *
+ * arrayjoin makes every cell the size of its largest image, so the last,
+ * shorter strip would leave a band of black below it (a 12 MP photo came out
+ * 4000x5592 and was refused as corrupt); the joined image is cut back to the
+ * pixels' own height, the strips being top-aligned in their cells.
  */
 function imageOf(vips: VipsModule, pixels: HeifPixels, step: Keep): VipsImage {
   const { width, height, bands, stride, data } = pixels;
@@ -127,5 +132,7 @@ function imageOf(vips: VipsModule, pixels: HeifPixels, step: Keep): VipsImage {
   }
   const [first] = strips;
   if (!first) throw new Error('libheif gave an image without rows');
-  return strips.length === 1 ? first : step(vips.Image.arrayjoin(strips, { across: 1 }));
+  if (strips.length === 1) return first;
+  const joined = step(vips.Image.arrayjoin(strips, { across: 1 }));
+  return joined.height === height ? joined : step(joined.extractArea(0, 0, width, height));
 }

@@ -270,6 +270,18 @@ describe('WasmVipsImageProcessor', () => {
       expect(isRed(large.at(49, 60)) || isRed(large.at(249, 340))).toBe(false);
     });
 
+    it('renders a 12 MP HEIC whole: its pixels cross in strips, joined back to 4000x3000', async () => {
+      const output = await renderOk(heicSample('large'));
+      expect({ width: output.width, height: output.height }).toEqual({ width: 4000, height: 3000 });
+      await expectPlannedRenditions(output);
+      const large = await pixelsOf(output.renditions.find((r) => r.preset === 'large')?.bytes as Uint8Array);
+      expect([large.width, large.height]).toEqual([2048, 1536]);
+      // The red block is the top-left tenth, the blue one the bottom-right tenth.
+      expect(isRed(large.at(60, 60))).toBe(true);
+      expect(isBlue(large.at(2048 - 60, 1536 - 60))).toBe(true);
+      expect(isBlue(large.at(60, 1536 - 60)) || isRed(large.at(2048 - 60, 60))).toBe(false);
+    });
+
     it('keeps the alpha plane', async () => {
       const output = await renderOk(heicSample('alpha'));
       for (const rendition of output.renditions) {
