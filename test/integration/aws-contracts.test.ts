@@ -201,6 +201,38 @@ describe('S3UrlSigner against S3 rules', () => {
     careless.destroy();
   });
 
+  it('signs the same GET URL for a quarter of its lifetime, and the URL works for at least three quarters', async () => {
+    // The step boundary lies ahead of the clock, whatever the wall clock says: 10 s into a step.
+    const stepMs = (expiries.downloadExpiresInSeconds / 4) * 1000;
+    const clock = new ManualClock(Math.floor(Date.now() / stepMs) * stepMs + 10_000);
+    const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, clock);
+    const k = key();
+    await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: k, Body: new Uint8Array([7]) }));
+
+    const first = await signer.signGet(k);
+    clock.advance(stepMs - 20_000);
+    expect(await signer.signGet(k)).toBe(first);
+    expect((await fetch(first)).status).toBe(200);
+    const params = new URL(first).searchParams;
+    const signedAt = Date.parse(
+      (params.get('X-Amz-Date') ?? '').replace(
+        /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/,
+        '$1-$2-$3T$4:$5:$6Z',
+      ),
+    );
+    const endsAt = signedAt + Number(params.get('X-Amz-Expires')) * 1000;
+    expect(endsAt - clock.now().getTime()).toBeGreaterThanOrEqual(expiries.downloadExpiresInSeconds * 750);
+
+    // Other response headers are another URL; the next step signs afresh.
+    const named = await signer.signGet(k, { downloadName: 'a.jpg' });
+    expect(named).not.toBe(first);
+    expect((await fetch(named)).status).toBe(200);
+    clock.advance(20_000);
+    const next = await signer.signGet(k);
+    expect(next).not.toBe(first);
+    expect((await fetch(next)).status).toBe(200);
+  });
+
   it('serves an original under its display name and type', async () => {
     const signer = new S3UrlSigner(s3, { bucket: aws.bucket, ...expiries }, new SystemClock());
     const k = key();

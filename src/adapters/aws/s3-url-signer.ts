@@ -5,6 +5,17 @@ import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer
 import { contentDisposition } from '../wire/content-disposition.js';
 import { PENDING_UPLOAD_TAGGING } from './s3-upload-tagging.js';
 
+/** A GET signed for one key, kept for the step it was signed in. */
+interface SignedGet {
+  readonly signedAt: number;
+  readonly downloadName: string | undefined;
+  readonly contentType: string | undefined;
+  readonly url: string;
+}
+
+// Bounds the memory of the signed-URL cache; it is simply emptied when full.
+const MAX_CACHED_URLS = 10_000;
+
 /** Bucket and expiries of an S3UrlSigner. */
 export interface S3UrlSignerConfig {
   readonly bucket: string;
@@ -30,6 +41,14 @@ export interface S3UrlSignerConfig {
  * GETs may ask S3 to answer with a Content-Disposition (originals keep their
  * display name; the `/files` routes answer with the same one) and a Content-Type.
  *
+ * A GET's signing time is rounded down to a step of a quarter of its lifetime,
+ * so the same object gets the same URL for a while, as HmacUrlSigner's do: a
+ * gallery listed again reuses its URLs, so the browser's cache of the immutable
+ * renditions answers instead of S3, and a page of 20 photos signs its 80 URLs
+ * once per step rather than on every listing. Each URL then works for between
+ * three quarters of the lifetime and all of it. A cached URL keeps the
+ * credentials it was signed with; the Lambda's are good for longer than a step.
+ *
  * The client must be built with `requestChecksumCalculation: 'WHEN_REQUIRED'`:
  * otherwise the SDK signs a CRC32 of the empty body into every presigned PUT
  * and S3 rejects the real upload with BadDigest. `signUpload` checks this.
@@ -41,6 +60,8 @@ export interface S3UrlSignerConfig {
  */
 export class S3UrlSigner implements UrlSigner {
   #checked = false;
+  // The last URL signed for each key: a listing signs the same keys again and again.
+  readonly #signedGets = new Map<string, SignedGet>();
 
   constructor(
     private readonly s3: S3Client,
@@ -49,6 +70,31 @@ export class S3UrlSigner implements UrlSigner {
   ) {}
 
   async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+    const lifetime = this.config.downloadExpiresInSeconds;
+    const step = Math.max(1, Math.floor(lifetime / 4));
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const signedAt = now - (now % step);
+    const { downloadName, contentType } = options;
+    const cached = this.#signedGets.get(key);
+    if (
+      cached !== undefined &&
+      cached.signedAt === signedAt &&
+      cached.downloadName === downloadName &&
+      cached.contentType === contentType
+    ) {
+      return cached.url;
+    }
+    const url = await this.presignGet(key, options, signedAt);
+    if (this.#signedGets.size >= MAX_CACHED_URLS) this.#signedGets.clear();
+    this.#signedGets.set(key, { signedAt, downloadName, contentType, url });
+    return url;
+  }
+
+  private presignGet(
+    key: string,
+    options: { downloadName?: string; contentType?: string },
+    signedAt: number,
+  ): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.config.bucket,
       Key: key,
@@ -59,7 +105,7 @@ export class S3UrlSigner implements UrlSigner {
     });
     return getSignedUrl(this.s3, command, {
       expiresIn: this.config.downloadExpiresInSeconds,
-      signingDate: this.clock.now(),
+      signingDate: new Date(signedAt * 1000),
     });
   }
 
