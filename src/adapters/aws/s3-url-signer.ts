@@ -1,8 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../../application/ports/clock.js';
 import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
 import { contentDisposition } from '../wire/content-disposition.js';
+import { S3GetPresigner } from './s3-get-presigner.js';
 import { PENDING_UPLOAD_TAGGING } from './s3-upload-tagging.js';
 
 /** A GET signed for one key, kept for the step it was signed in. */
@@ -62,6 +63,8 @@ export class S3UrlSigner implements UrlSigner {
   #checked = false;
   // The last URL signed for each key: a listing signs the same keys again and again.
   readonly #signedGets = new Map<string, SignedGet>();
+  // Learnt on the first GET; a failed attempt is forgotten so the next GET tries again.
+  #getPresigner: Promise<S3GetPresigner> | undefined;
 
   constructor(
     private readonly s3: S3Client,
@@ -95,18 +98,17 @@ export class S3UrlSigner implements UrlSigner {
     options: { downloadName?: string; contentType?: string },
     signedAt: number,
   ): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.config.bucket,
-      Key: key,
-      ...(options.downloadName
-        ? { ResponseContentDisposition: contentDisposition(options.downloadName) }
-        : {}),
-      ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+    this.#getPresigner ??= S3GetPresigner.learn(this.s3, this.config.bucket).catch((error: unknown) => {
+      this.#getPresigner = undefined;
+      throw error;
     });
-    return getSignedUrl(this.s3, command, {
-      expiresIn: this.config.downloadExpiresInSeconds,
-      signingDate: new Date(signedAt * 1000),
-    });
+    const responseQuery: Record<string, string> = {};
+    if (options.downloadName)
+      responseQuery['response-content-disposition'] = contentDisposition(options.downloadName);
+    if (options.contentType) responseQuery['response-content-type'] = options.contentType;
+    return this.#getPresigner.then((presigner) =>
+      presigner.presign(key, responseQuery, new Date(signedAt * 1000), this.config.downloadExpiresInSeconds),
+    );
   }
 
   async signUpload(key: string, options: { contentType: string; size: number }): Promise<UploadTarget> {
