@@ -30,6 +30,25 @@ export function urlSignerContract(
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3, 4]));
     });
 
+    it('signs a batch of GETs in order, each serving its object, with its download name', async () => {
+      const { signer, seed, fetchSigned } = await make();
+      const keys = [1, 2, 3].map((n) => `renditions/contract/${crypto.randomUUID()}/${n}.webp`);
+      for (const [i, key] of keys.entries()) await seed(key, new Uint8Array([i, i, i]), 'image/webp');
+      const urls = await signer.signGets([
+        { key: keys[0] as string },
+        { key: keys[1] as string, downloadName: 'holiday.webp', contentType: 'image/webp' },
+        { key: keys[2] as string },
+      ]);
+      expect(urls).toHaveLength(3);
+      for (const [i, url] of urls.entries()) {
+        const res = await fetchSigned(url);
+        expect(res.status).toBe(200);
+        expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([i, i, i]));
+        if (i === 1) expect(res.headers.get('content-disposition')).toContain('holiday.webp');
+      }
+      expect(await signer.signGets([])).toEqual([]);
+    });
+
     it('rejects a GET whose URL was altered', async () => {
       const { signer, seed, fetchSigned } = await make();
       const key = `renditions/contract/${crypto.randomUUID()}/thumb.webp`;

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../../application/ports/clock.js';
-import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+import type { SignGetRequest, UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
 import { contentDisposition } from '../wire/content-disposition.js';
 import { S3GetPresigner } from './s3-get-presigner.js';
 import { PENDING_UPLOAD_TAGGING } from './s3-upload-tagging.js';
@@ -73,11 +73,20 @@ export class S3UrlSigner implements UrlSigner {
   ) {}
 
   async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+    const [url] = await this.signGets([{ key, ...options }]);
+    return url as string;
+  }
+
+  async signGets(requests: readonly SignGetRequest[]): Promise<string[]> {
     const lifetime = this.config.downloadExpiresInSeconds;
     const step = Math.max(1, Math.floor(lifetime / 4));
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const signedAt = now - (now % step);
-    const { downloadName, contentType } = options;
+    return Promise.all(requests.map((request) => this.signGetAt(signedAt, request)));
+  }
+
+  private async signGetAt(signedAt: number, request: SignGetRequest): Promise<string> {
+    const { key, downloadName, contentType } = request;
     const cached = this.#signedGets.get(key);
     if (
       cached !== undefined &&
@@ -87,7 +96,7 @@ export class S3UrlSigner implements UrlSigner {
     ) {
       return cached.url;
     }
-    const url = await this.presignGet(key, options, signedAt);
+    const url = await this.presignGet(key, { downloadName, contentType }, signedAt);
     if (this.#signedGets.size >= MAX_CACHED_URLS) this.#signedGets.clear();
     this.#signedGets.set(key, { signedAt, downloadName, contentType, url });
     return url;

@@ -1,6 +1,6 @@
 import type { Clock } from '../../application/ports/clock.js';
 import type { SignedPart } from '../../application/ports/multipart-uploads.js';
-import type { UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
+import type { SignGetRequest, UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
 import { Base64Url } from '../../domain/base64url.js';
 import { InvalidSignatureError } from '../../domain/errors.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -96,24 +96,64 @@ export class HmacUrlSigner implements UrlSigner {
   // Not `async`: a URL from the cache is handed back without an async function's
   // machinery, which a gallery page would run for each of its hundred URLs.
   signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
-    // Expiries are rounded up to a step of a quarter of the TTL, so the same
-    // object gets the same URL for a while: a gallery listed twice reuses its
-    // URLs (the browser's cache of immutable renditions then works), and the
-    // signature is computed once per step instead of once per listing.
-    const exp = Math.ceil(this.expiry(this.getTtl) / this.getStep) * this.getStep;
+    return this.signGetAt(this.getExpiry(), key, options);
+  }
+
+  // A page's URLs at one expiry: cached ones are filled in place, and only the
+  // missing ones are signed (side by side), so a page served from the cache
+  // costs one clock read and one promise.
+  signGets(requests: readonly SignGetRequest[]): Promise<string[]> {
+    const exp = this.getExpiry();
+    const urls: string[] = new Array(requests.length);
+    let missing: Promise<void>[] | undefined;
+    requests.forEach((request, i) => {
+      const cached = this.cachedGet(exp, request.key, request);
+      if (cached !== undefined) urls[i] = cached;
+      else
+        (missing ??= []).push(
+          this.signGetAt(exp, request.key, request).then((url) => {
+            urls[i] = url;
+          }),
+        );
+    });
+    return missing ? Promise.all(missing).then(() => urls) : Promise.resolve(urls);
+  }
+
+  /**
+   * Expiries are rounded up to a step of a quarter of the TTL, so the same
+   * object gets the same URL for a while: a gallery listed twice reuses its
+   * URLs (the browser's cache of immutable renditions then works), and the
+   * signature is computed once per step instead of once per listing.
+   */
+  private getExpiry(): number {
+    return Math.ceil(this.expiry(this.getTtl) / this.getStep) * this.getStep;
+  }
+
+  private cachedGet(
+    exp: number,
+    key: string,
+    options: { downloadName?: string; contentType?: string },
+  ): string | undefined {
+    const cached = this.signedGets.get(key);
+    return cached !== undefined &&
+      cached.exp === exp &&
+      cached.downloadName === options.downloadName &&
+      cached.contentType === options.contentType
+      ? cached.url
+      : undefined;
+  }
+
+  private signGetAt(
+    exp: number,
+    key: string,
+    options: { downloadName?: string; contentType?: string },
+  ): Promise<string> {
     const { downloadName, contentType } = options;
     // Keyed by the key alone, which a listing passes as the same string each time (its
     // hash is kept), rather than by a string built per call and hashed again.
-    const cached = this.signedGets.get(key);
-    if (
-      cached !== undefined &&
-      cached.exp === exp &&
-      cached.downloadName === downloadName &&
-      cached.contentType === contentType
-    ) {
-      return Promise.resolve(cached.url);
-    }
-    return this.buildGet(key, exp, options).then((url) => {
+    const cached = this.cachedGet(exp, key, options);
+    if (cached !== undefined) return Promise.resolve(cached);
+    return this.buildGet(key, exp, { downloadName, contentType }).then((url) => {
       if (this.signedGets.size >= MAX_CACHED_URLS) this.signedGets.clear();
       this.signedGets.set(key, { exp, downloadName, contentType, url });
       return url;

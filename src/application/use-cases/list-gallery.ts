@@ -5,7 +5,7 @@ import { Photo } from '../../domain/photo.js';
 import type { PhotoId } from '../../domain/photo-id.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { StorageKeys } from '../../domain/storage-keys.js';
-import { type SignedPhoto, signPhoto } from '../photo-urls.js';
+import { type SignedPhoto, signPhotos } from '../photo-urls.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
@@ -87,7 +87,7 @@ export class ListGallery {
       if (shown.length === limit || !page.last) break;
       after = page.last;
     }
-    const items = await Promise.all(shown.map((photo) => signPhoto(photo, this.signer)));
+    const items = await signPhotos(shown, this.signer);
     return ok(
       last ? { items, nextCursor: GalleryCursor.encode(input.ownerId, last, input.label) } : { items },
     );
