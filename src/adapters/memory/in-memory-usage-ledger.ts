@@ -12,8 +12,14 @@ import { err, ok, type Result } from '../../domain/result.js';
  * (JavaScript runs it to the end before another request's continuation), as a
  * conditional write is atomic in DynamoDB and D1.
  */
+/** One owner's counted photos, and their bytes summed as they are counted. */
+interface Counted {
+  readonly photos: Map<PhotoId, number>;
+  bytes: number;
+}
+
 export class InMemoryUsageLedger implements UsageLedger {
-  private readonly owners = new Map<OwnerId, Map<PhotoId, number>>();
+  private readonly owners = new Map<OwnerId, Counted>();
 
   async get(ownerId: OwnerId): Promise<Usage> {
     return this.usageOf(ownerId);
@@ -26,23 +32,28 @@ export class InMemoryUsageLedger implements UsageLedger {
     quota: OwnerQuota,
   ): Promise<Result<Usage, QuotaExceededError>> {
     const current = this.usageOf(ownerId);
-    if (this.owners.get(ownerId)?.has(photoId)) return ok(current);
+    if (this.owners.get(ownerId)?.photos.has(photoId)) return ok(current);
     const refusal = Usage.refusal(quota, current, Usage.photo(bytes));
     if (refusal) return err(refusal);
-    const counted = this.owners.get(ownerId) ?? new Map<PhotoId, number>();
-    counted.set(photoId, bytes);
+    const counted = this.owners.get(ownerId) ?? { photos: new Map<PhotoId, number>(), bytes: 0 };
+    counted.photos.set(photoId, bytes);
+    counted.bytes += bytes;
     this.owners.set(ownerId, counted);
     return ok({ photos: current.photos + 1, bytes: current.bytes + bytes });
   }
 
   async release(ownerId: OwnerId, photoId: PhotoId): Promise<void> {
-    this.owners.get(ownerId)?.delete(photoId);
+    const counted = this.owners.get(ownerId);
+    const bytes = counted?.photos.get(photoId);
+    if (counted === undefined || bytes === undefined) return;
+    counted.photos.delete(photoId);
+    counted.bytes -= bytes;
   }
 
+  // Totals kept as photos are counted: a dev server's owner with thousands of photos
+  // is not summed again on every upload.
   private usageOf(ownerId: OwnerId): Usage {
-    let bytes = 0;
-    const counted = this.owners.get(ownerId) ?? new Map<PhotoId, number>();
-    for (const b of counted.values()) bytes += b;
-    return { photos: counted.size, bytes };
+    const counted = this.owners.get(ownerId);
+    return { photos: counted?.photos.size ?? 0, bytes: counted?.bytes ?? 0 };
   }
 }
