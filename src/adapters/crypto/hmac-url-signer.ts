@@ -105,18 +105,18 @@ export class HmacUrlSigner implements UrlSigner {
   signGets(requests: readonly SignGetRequest[]): Promise<string[]> {
     const exp = this.getExpiry();
     const urls: string[] = new Array(requests.length);
-    let missing: Promise<void>[] | undefined;
+    const missing: Promise<void>[] = [];
     requests.forEach((request, i) => {
       const cached = this.cachedGet(exp, request.key, request);
       if (cached !== undefined) urls[i] = cached;
       else
-        (missing ??= []).push(
+        missing.push(
           this.signGetAt(exp, request.key, request).then((url) => {
             urls[i] = url;
           }),
         );
     });
-    return missing ? Promise.all(missing).then(() => urls) : Promise.resolve(urls);
+    return missing.length > 0 ? Promise.all(missing).then(() => urls) : Promise.resolve(urls);
   }
 
   /**
