@@ -3,19 +3,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../../application/ports/clock.js';
 import type { SignGetRequest, UploadTarget, UrlSigner } from '../../application/ports/url-signer.js';
 import { contentDisposition } from '../wire/content-disposition.js';
+import { SignedGetCache, type SignedGetOptions } from '../wire/signed-get-cache.js';
 import { S3GetPresigner } from './s3-get-presigner.js';
 import { PENDING_UPLOAD_TAGGING } from './s3-upload-tagging.js';
-
-/** A GET signed for one key, kept for the step it was signed in. */
-interface SignedGet {
-  readonly signedAt: number;
-  readonly downloadName: string | undefined;
-  readonly contentType: string | undefined;
-  readonly url: string;
-}
-
-// Bounds the memory of the signed-URL cache; it is simply emptied when full.
-const MAX_CACHED_URLS = 10_000;
 
 /** Bucket and expiries of an S3UrlSigner. */
 export interface S3UrlSignerConfig {
@@ -61,8 +51,8 @@ export interface S3UrlSignerConfig {
  */
 export class S3UrlSigner implements UrlSigner {
   #checked = false;
-  // The last URL signed for each key: a listing signs the same keys again and again.
-  readonly #signedGets = new Map<string, SignedGet>();
+  // The last URL signed for each key, by signing step.
+  readonly #signedGets = new SignedGetCache();
   // Learnt on the first GET; a failed attempt is forgotten so the next GET tries again.
   #getPresigner: Promise<S3GetPresigner> | undefined;
 
@@ -72,7 +62,7 @@ export class S3UrlSigner implements UrlSigner {
     private readonly clock: Clock,
   ) {}
 
-  async signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
+  async signGet(key: string, options: SignedGetOptions = {}): Promise<string> {
     const [url] = await this.signGets([{ key, ...options }]);
     return url as string;
   }
@@ -82,41 +72,33 @@ export class S3UrlSigner implements UrlSigner {
     const step = Math.max(1, Math.floor(lifetime / 4));
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const signedAt = now - (now % step);
-    return Promise.all(requests.map((request) => this.signGetAt(signedAt, request)));
+    return Promise.all(
+      requests.map(
+        (request) =>
+          this.#signedGets.get(request.key, signedAt, request) ??
+          this.presignGet(request, signedAt).then((url) =>
+            this.#signedGets.set(request.key, signedAt, request, url),
+          ),
+      ),
+    );
   }
 
-  private async signGetAt(signedAt: number, request: SignGetRequest): Promise<string> {
-    const { key, downloadName, contentType } = request;
-    const cached = this.#signedGets.get(key);
-    if (
-      cached !== undefined &&
-      cached.signedAt === signedAt &&
-      cached.downloadName === downloadName &&
-      cached.contentType === contentType
-    ) {
-      return cached.url;
-    }
-    const url = await this.presignGet(key, { downloadName, contentType }, signedAt);
-    if (this.#signedGets.size >= MAX_CACHED_URLS) this.#signedGets.clear();
-    this.#signedGets.set(key, { signedAt, downloadName, contentType, url });
-    return url;
-  }
-
-  private presignGet(
-    key: string,
-    options: { downloadName?: string; contentType?: string },
-    signedAt: number,
-  ): Promise<string> {
+  private presignGet(request: SignGetRequest, signedAt: number): Promise<string> {
     this.#getPresigner ??= S3GetPresigner.learn(this.s3, this.config.bucket).catch((error: unknown) => {
       this.#getPresigner = undefined;
       throw error;
     });
     const responseQuery: Record<string, string> = {};
-    if (options.downloadName)
-      responseQuery['response-content-disposition'] = contentDisposition(options.downloadName);
-    if (options.contentType) responseQuery['response-content-type'] = options.contentType;
+    if (request.downloadName)
+      responseQuery['response-content-disposition'] = contentDisposition(request.downloadName);
+    if (request.contentType) responseQuery['response-content-type'] = request.contentType;
     return this.#getPresigner.then((presigner) =>
-      presigner.presign(key, responseQuery, new Date(signedAt * 1000), this.config.downloadExpiresInSeconds),
+      presigner.presign(
+        request.key,
+        responseQuery,
+        new Date(signedAt * 1000),
+        this.config.downloadExpiresInSeconds,
+      ),
     );
   }
 

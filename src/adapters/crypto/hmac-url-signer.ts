@@ -4,6 +4,7 @@ import type { SignGetRequest, UploadTarget, UrlSigner } from '../../application/
 import { Base64Url } from '../../domain/base64url.js';
 import { InvalidSignatureError } from '../../domain/errors.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { SignedGetCache, type SignedGetOptions } from '../wire/signed-get-cache.js';
 
 export interface HmacUrlSignerConfig {
   /** At least 32 bytes of secret; the same secret must sign and verify. */
@@ -36,17 +37,6 @@ export interface PartGrant {
 
 const encoder = new TextEncoder();
 
-/** A signed GET URL and what it was signed for. */
-interface SignedGet {
-  readonly exp: number;
-  readonly downloadName: string | undefined;
-  readonly contentType: string | undefined;
-  readonly url: string;
-}
-
-// Bounds the memory of the signed-URL cache; it is simply emptied when full.
-const MAX_CACHED_URLS = 10_000;
-
 /** `originals/a b/x` -> `originals/a%20b/x`: each segment encoded, slashes kept. */
 export const encodeKeyPath = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
 
@@ -67,8 +57,8 @@ export class HmacUrlSigner implements UrlSigner {
   private readonly getTtl: number;
   private readonly uploadTtl: number;
   private readonly getStep: number;
-  // The last URL signed for each key: a listing signs the same keys again and again.
-  private readonly signedGets = new Map<string, SignedGet>();
+  // The last URL signed for each key, by expiry step.
+  private readonly signedGets = new SignedGetCache();
 
   constructor(
     private readonly config: HmacUrlSignerConfig,
@@ -95,8 +85,10 @@ export class HmacUrlSigner implements UrlSigner {
 
   // Not `async`: a URL from the cache is handed back without an async function's
   // machinery, which a gallery page would run for each of its hundred URLs.
-  signGet(key: string, options: { downloadName?: string; contentType?: string } = {}): Promise<string> {
-    return this.signGetAt(this.getExpiry(), key, options);
+  signGet(key: string, options: SignedGetOptions = {}): Promise<string> {
+    const exp = this.getExpiry();
+    const cached = this.signedGets.get(key, exp, options);
+    return cached !== undefined ? Promise.resolve(cached) : this.signAndKeep(key, exp, options);
   }
 
   // A page's URLs at one expiry: cached ones are filled in place, and only the
@@ -107,11 +99,11 @@ export class HmacUrlSigner implements UrlSigner {
     const urls: string[] = new Array(requests.length);
     const missing: Promise<void>[] = [];
     requests.forEach((request, i) => {
-      const cached = this.cachedGet(exp, request.key, request);
+      const cached = this.signedGets.get(request.key, exp, request);
       if (cached !== undefined) urls[i] = cached;
       else
         missing.push(
-          this.signGetAt(exp, request.key, request).then((url) => {
+          this.signAndKeep(request.key, exp, request).then((url) => {
             urls[i] = url;
           }),
         );
@@ -129,42 +121,11 @@ export class HmacUrlSigner implements UrlSigner {
     return Math.ceil(this.expiry(this.getTtl) / this.getStep) * this.getStep;
   }
 
-  private cachedGet(
-    exp: number,
-    key: string,
-    options: { downloadName?: string; contentType?: string },
-  ): string | undefined {
-    const cached = this.signedGets.get(key);
-    return cached !== undefined &&
-      cached.exp === exp &&
-      cached.downloadName === options.downloadName &&
-      cached.contentType === options.contentType
-      ? cached.url
-      : undefined;
+  private signAndKeep(key: string, exp: number, options: SignedGetOptions): Promise<string> {
+    return this.buildGet(key, exp, options).then((url) => this.signedGets.set(key, exp, options, url));
   }
 
-  private signGetAt(
-    exp: number,
-    key: string,
-    options: { downloadName?: string; contentType?: string },
-  ): Promise<string> {
-    const { downloadName, contentType } = options;
-    // Keyed by the key alone, which a listing passes as the same string each time (its
-    // hash is kept), rather than by a string built per call and hashed again.
-    const cached = this.cachedGet(exp, key, options);
-    if (cached !== undefined) return Promise.resolve(cached);
-    return this.buildGet(key, exp, { downloadName, contentType }).then((url) => {
-      if (this.signedGets.size >= MAX_CACHED_URLS) this.signedGets.clear();
-      this.signedGets.set(key, { exp, downloadName, contentType, url });
-      return url;
-    });
-  }
-
-  private async buildGet(
-    key: string,
-    exp: number,
-    options: { downloadName?: string; contentType?: string },
-  ): Promise<string> {
+  private async buildGet(key: string, exp: number, options: SignedGetOptions): Promise<string> {
     const params = new URLSearchParams({ exp: String(exp) });
     if (options.downloadName !== undefined) params.set('dn', options.downloadName);
     if (options.contentType !== undefined) params.set('ct', options.contentType);
