@@ -1,17 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { buildQueryString, escapeUriPath } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** A probe key whose encoding is itself, so the bucket's part of the path is what is left. */
 const PROBE_KEY = 'pixport-presign-probe';
-
-/**
- * `s` as S3's presigned URLs escape a path segment or a query part: RFC 3986's
- * unreserved characters stay, everything else is percent-encoded, including
- * the `!'()*` that encodeURIComponent leaves (the SDK's `escapeUri`).
- */
-const escapeUri = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** What every presigned GET of one bucket shares. */
 interface GetTemplate {
@@ -90,7 +83,8 @@ export class S3GetPresigner {
     expiresIn: number,
   ): Promise<string> {
     const t = this.template;
-    const path = t.pathPrefix + key.split('/').map(escapeUri).join('/');
+    // The key's path and the query escaped as the SDK's presigner escapes them (its own helpers).
+    const path = t.pathPrefix + escapeUriPath(key);
     const signed = await t.signer.presign(
       {
         method: 'GET',
@@ -106,11 +100,6 @@ export class S3GetPresigner {
       },
       { signingDate, expiresIn },
     );
-    const params = signed.query ?? {};
-    const query = Object.keys(params)
-      .sort()
-      .map((name) => `${escapeUri(name)}=${escapeUri(String(params[name]))}`)
-      .join('&');
-    return `${t.origin}${path}?${query}`;
+    return `${t.origin}${path}?${buildQueryString(signed.query ?? {})}`;
   }
 }
