@@ -41,13 +41,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_RECEIVE_COUNT } from '../deploy/lib/fan-out.js';
 import { startEmulators } from '../test/support/emulators.js';
-import {
-  type FaultService,
-  type ForwardedCall,
-  seededRandom,
-  startFaultProxy,
-} from '../test/support/fault-proxy.js';
+import { type FaultService, type ForwardedCall, startFaultProxy } from '../test/support/fault-proxy.js';
 import { photoJpeg } from '../test/support/images.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { objectCreated } from './chaos/aws-events.js';
 import { EventSource } from './chaos/event-source.js';
 import { render } from './chaos/report.js';

@@ -57,24 +57,6 @@ export interface FaultProxyOptions {
 }
 
 /**
- * mulberry32: a small seeded PRNG, so a run's sequence of faults can be played again.
- *
- * @example
- * const random = seededRandom(42);
- * random(); // 0 <= x < 1, the same sequence for the same seed
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
  * The 500 each service sends for a transient failure of its own, in the shape
  * its SDK client parses: S3's XML `InternalError` (no body for a HEAD, as S3
  * sends none), SQS's JSON-protocol `InternalError` with its query-error header,
@@ -130,7 +112,7 @@ const readBody = async (stream: IncomingMessage): Promise<Buffer> => {
  * the proxy's address still verify behind it).
  *
  * @example
- * const proxy = await startFaultProxy({ service: 'dynamodb', upstream, rate: 0.2, random: seededRandom(1) });
+ * const proxy = await startFaultProxy({ service: 'dynamodb', upstream, rate: 0.2, random: seededRandom(1) }); // test/support/seeded-random.ts
  * new DynamoDBClient({ endpoint: proxy.url });
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {

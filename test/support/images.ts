@@ -1,6 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { storedPixels } from './orientation.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * Test images, made when the tests run rather than committed as binaries: each
@@ -23,25 +24,13 @@ export interface PhotoOptions {
   readonly seed?: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so generated photos are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Raw RGB pixels that compress like a photo: smooth gradients and blobs (sky,
  * walls) under fine grain (sensor noise, foliage), so a JPEG of it is about
  * the size a camera's would be, not the few KB a flat colour gives.
  */
 export function photoPixels(width: number, height: number, seed = 1): Uint8Array {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   // Clamped, so bright blobs saturate like a photo's highlights instead of wrapping to black.
   const pixels = new Uint8ClampedArray(width * height * 3);
   const blobs = Array.from({ length: 6 }, () => ({
@@ -179,7 +168,7 @@ export function emptyBytes(): Uint8Array {
 
 /** `length` pseudo-random bytes (deterministic per seed). */
 export function randomBytes(length = 4096, seed = 7): Uint8Array {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
